@@ -1,0 +1,84 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    from config.home import home_sections
+
+    return render(request, "home.html", home_sections(request))
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache():
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return the value written")
+
+
+def _check_search():
+    """The search backend's own health: the embedded one lives in the database."""
+    try:
+        from search.services import backend_health
+    except ImportError:
+        return {"backend": "none"}
+    return backend_health()
+
+
+@never_cache
+def healthz(request):
+    checks = {}
+    healthy = True
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("search", _check_search),
+    ):
+        try:
+            detail = check()
+        except Exception as exc:  # any failure is reported, never raised
+            logger.warning("healthz: %s is down: %s", name, exc)
+            checks[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+            healthy = False
+        else:
+            checks[name] = {"ok": True, **(detail or {})}
+            if isinstance(detail, dict) and detail.get("ok") is False:
+                healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # A plain render: context processors may be what is failing.
+    template = loader.get_template("500.html")
+    context = {"SITE_NAME": settings.SITE_NAME, "request": request}
+    return HttpResponseServerError(template.render(context))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SocialRedirectConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "social_redirect"
+    verbose_name = _("Social redirect and support")
