@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from social_redirect.urls_social import urlpatterns as social_urlpatterns
+from social_redirect.urls_tickets import urlpatterns as ticket_urlpatterns
 
 app_name = "social_redirect"
 
-urlpatterns = []
+urlpatterns = ticket_urlpatterns + social_urlpatterns

@@ -1,0 +1,3 @@
+"""Social mentions, triage and redirect links."""
+
+__all__ = []

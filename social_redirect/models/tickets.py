@@ -1,0 +1,3 @@
+"""Private support tickets."""
+
+__all__ = []
