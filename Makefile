@@ -23,7 +23,6 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 
 migrate: $(STAMP) compilemessages
-	mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 
 demo: migrate

@@ -22,6 +22,8 @@ from config.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+# Runtime data (SQLite, media, caches) lives here; create it so a fresh clone works.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 SITE_DIR = BASE_DIR / "site"
 
 DEBUG = env_bool("DEBUG", False)
@@ -302,11 +304,34 @@ SITE_NAME = "Entraide"
 KB_TRUSTED_AFTER_ACCEPTED_EDITS = env_int("KB_TRUSTED_AFTER_ACCEPTED_EDITS", 3)
 # Forum: a new member's first N posts wait for moderation.
 FORUM_MODERATED_FIRST_POSTS = env_int("FORUM_MODERATED_FIRST_POSTS", 2)
+# Forum: a member with fewer approved posts than this is "new": links are queued.
+FORUM_NEW_MEMBER_POSTS = env_int("FORUM_NEW_MEMBER_POSTS", 10)
+# Forum rate limits (per user and per IP): topics and replies per 10 minutes.
+FORUM_TOPICS_PER_10_MIN = env_int("FORUM_TOPICS_PER_10_MIN", 5)
+FORUM_REPLIES_PER_10_MIN = env_int("FORUM_REPLIES_PER_10_MIN", 20)
+# Machina renders posts through our shared sanitizer (config.sanitize).
+MACHINA_MARKUP_LANGUAGE = ("forum.markup.render_post", {})
+MACHINA_FORUM_NAME = "Forum"
+MACHINA_BASE_TEMPLATE_NAME = "base.html"
 # Support tickets: time targets, in minutes.
 TICKET_FIRST_RESPONSE_MINUTES = env_int("TICKET_FIRST_RESPONSE_MINUTES", 60)
 TICKET_RESOLUTION_MINUTES = env_int("TICKET_RESOLUTION_MINUTES", 2 * 24 * 60)
+# Support tickets: attachments, e-mailed access links, mail retries, abuse limits.
+TICKET_ATTACHMENT_MAX_BYTES = env_int("TICKET_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+TICKET_ATTACHMENT_MAX_FILES = env_int("TICKET_ATTACHMENT_MAX_FILES", 3)
+TICKET_ACCESS_LINK_DAYS = env_int("TICKET_ACCESS_LINK_DAYS", 14)
+TICKET_MAIL_MAX_ATTEMPTS = env_int("TICKET_MAIL_MAX_ATTEMPTS", 6)
+TICKET_CREATE_LIMIT_PER_IP_HOUR = env_int("TICKET_CREATE_LIMIT_PER_IP_HOUR", 10)
+TICKET_CREATE_LIMIT_PER_EMAIL_HOUR = env_int("TICKET_CREATE_LIMIT_PER_EMAIL_HOUR", 5)
 # Social redirect
 SOCIAL_ACK_TARGET_MINUTES = env_int("SOCIAL_ACK_TARGET_MINUTES", 60)
 X_BEARER_TOKEN = env_str("X_BEARER_TOKEN")
 X_CONSUMER_SECRET = env_str("X_CONSUMER_SECRET")
 MENTIONS_WEBHOOK_SECRET = env_str("MENTIONS_WEBHOOK_SECRET")
+# X API v2 poller (reads are paid per post): query and monthly read cap.
+SOCIAL_X_QUERY = env_str("SOCIAL_X_QUERY", "@EntraideTelecom -is:retweet")
+SOCIAL_X_MONTHLY_READ_CAP = env_int("SOCIAL_X_MONTHLY_READ_CAP", 10_000)
+# Matching confidence (0..1) above which a mention gets the article, not a ticket.
+SOCIAL_MATCH_THRESHOLD = env_int("SOCIAL_MATCH_THRESHOLD_PERCENT", 35) / 100
+# Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
+SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")

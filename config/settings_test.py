@@ -25,3 +25,4 @@ STORAGES = {
 # Tests that need Elasticsearch opt in explicitly (marker `elasticsearch`).
 ELASTICSEARCH_URL = ""
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)
