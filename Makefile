@@ -15,12 +15,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-compilemessages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+compileAPPS := kb forum search social_redirect
+MSG_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
+# Site-wide strings (config/, site/templates) go to site/locale; each app keeps its own.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -l fr -l en $(MSG_IGNORE) $(addprefix --ignore=,$(APPS)) --no-obsolete
+	for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete) || exit 1; done
 
 migrate: $(STAMP) compilemessages
 	$(PY) manage.py migrate --noinput -v 0

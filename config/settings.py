@@ -252,8 +252,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Tests and `runserver` serve straight from the finders.
-WHITENOISE_USE_FINDERS = True
+# `make run` serves straight from the finders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -333,5 +333,9 @@ SOCIAL_X_QUERY = env_str("SOCIAL_X_QUERY", "@EntraideTelecom -is:retweet")
 SOCIAL_X_MONTHLY_READ_CAP = env_int("SOCIAL_X_MONTHLY_READ_CAP", 10_000)
 # Matching confidence (0..1) above which a mention gets the article, not a ticket.
 SOCIAL_MATCH_THRESHOLD = env_int("SOCIAL_MATCH_THRESHOLD_PERCENT", 35) / 100
+# Our own X accounts: mentioning them says nothing about which product is meant.
+SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
+# Optional sentence-embedding matching (requirements-semantic.txt), English only.
+SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")

@@ -129,3 +129,16 @@ def test_groups_exist_after_migrations():
     from django.contrib.auth.models import Group
 
     assert set(roles.ALL_GROUPS) <= set(Group.objects.values_list("name", flat=True))
+
+
+def test_sign_in_with_x_appears_only_when_configured(client, settings):
+    page = client.get("/en/accounts/login/").content.decode()
+    assert "/accounts/twitter_oauth2/login/" not in page
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "twitter_oauth2": {
+            "APPS": [{"client_id": "client-id", "secret": "client-secret", "key": ""}]
+        }
+    }
+    page = client.get("/en/accounts/login/").content.decode()
+    assert "/en/accounts/twitter_oauth2/login/" in page

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, connection
 from django.test import override_settings
 
@@ -92,3 +93,27 @@ def test_security_headers_on_pages(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "lang", "text"),
+    [
+        ("server_error", 500, "fr", "Une erreur est survenue"),
+        ("server_error", 500, "en", "Something went wrong"),
+        ("permission_denied", 403, "fr", "Accès refusé"),
+        ("bad_request", 400, "en", "Bad request"),
+    ],
+)
+def test_error_pages_are_styled_and_translated(rf, handler, status, lang, text):
+    from django.utils import translation
+
+    from config import views
+
+    request = rf.get(f"/{lang}/")
+    request.user = AnonymousUser()
+    with translation.override(lang):
+        response = getattr(views, handler)(request)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert text in html
+    assert "site.css" in html

@@ -74,6 +74,8 @@ def test_malformed_variable_stops_start_up_naming_it(tmp_path, variable, value):
 def test_database_url_selects_postgresql(tmp_path):
     result = _manage(
         "shell",
+        "--verbosity",
+        "0",
         "-c",
         "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
         tmp_path=tmp_path,
