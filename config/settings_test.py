@@ -26,3 +26,5 @@ STORAGES = {
 ELASTICSEARCH_URL = ""
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)
+# Search analytics are written at once, so tests can read them back.
+SEARCH_QUERY_LOG_FLUSH_SECONDS = 0

@@ -10,4 +10,19 @@ class CommunityForumConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from forum import signals  # noqa: F401
+
+        post_migrate.connect(_sync_forum_permissions, sender=self)
+
+
+def _sync_forum_permissions(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from forum.permissions import forum_permissions_sync
+
+    # A partial migrate (e.g. to an early migration) may not have machina's tables.
+    tables = connections[using].introspection.table_names()
+    if "forum_permission_groupforumpermission" in tables and "auth_group" in tables:
+        forum_permissions_sync()

@@ -15,3 +15,71 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(email_confirmed)
 def join_members_on_confirmation(sender, request, email_address, **kwargs):
     member_join(email_address.user)
+
+
+# --- Forum posts ----------------------------------------------------------
+import logging  # noqa: E402
+
+from django.db import transaction  # noqa: E402
+from django.db.models.signals import pre_save  # noqa: E402
+from machina.apps.forum_conversation.models import Post  # noqa: E402
+
+from forum.moderation import edit_needs_approval, post_needs_approval  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(pre_save, sender=Post)
+def queue_new_member_posts(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance._state.adding:
+        # Demo and service code may vouch for a post explicitly.
+        if instance.approved and not getattr(instance, "_entraide_preapproved", False):
+            if post_needs_approval(instance.poster, instance.content.raw):
+                instance.approved = False
+        instance._entraide_became_approved = instance.approved
+    else:
+        previous = (
+            Post.objects.filter(pk=instance.pk).values("approved", "content").first()
+        )
+        was = previous["approved"] if previous else None
+        if (
+            instance.approved
+            and previous
+            and edit_needs_approval(instance, previous["content"])
+        ):
+            instance.approved = False
+        instance._entraide_became_approved = bool(instance.approved and was is False)
+
+
+@receiver(post_save, sender=Post)
+def after_post_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    topic = instance.topic
+    if created and instance.poster_id and topic.first_post_id in (None, instance.pk):
+        # The asker follows their own question.
+        topic.subscribers.add(instance.poster_id)
+    is_reply = topic.first_post_id not in (None, instance.pk)
+    silent = getattr(instance, "_entraide_silent", False)
+    if (
+        getattr(instance, "_entraide_became_approved", False)
+        and is_reply
+        and not silent
+    ):
+        post_id = instance.pk
+        transaction.on_commit(lambda: _enqueue_reply_notification(post_id))
+
+
+def _enqueue_reply_notification(post_id):
+    from forum.models import MailFailure
+    from forum.tasks import topic_reply_notify
+
+    try:
+        topic_reply_notify.enqueue(post_id)
+    except Exception as exc:  # a broken queue must not fail the request
+        logger.warning("could not enqueue reply notification %s: %s", post_id, exc)
+        MailFailure.objects.create(
+            post_id=post_id, recipient="", error=f"enqueue: {type(exc).__name__}: {exc}"
+        )

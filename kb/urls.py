@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+"""KB views outside the page tree. Included before Wagtail's catch-all, so
+these paths win over a category of the same slug."""
+
+from django.urls import path, re_path
+
+from kb import views
 
 app_name = "kb"
 
-urlpatterns = []
+urlpatterns = [
+    path("kb/", views.kb_index, name="index"),
+    path("kb/review/", views.review_queue, name="review"),
+    path("kb/review/<int:pk>/", views.review_detail, name="review_detail"),
+    path("kb/propose/", views.article_propose, name="propose"),
+    path("kb/preview/", views.markdown_preview, name="preview"),
+    path("kb/my-edits/", views.my_edits, name="my_edits"),
+    path("kb/stats/", views.feedback_stats, name="stats"),
+    # Same shape as Wagtail's own pattern, so APPEND_SLASH still redirects.
+    re_path(r"^kb/((?:[\w\-]+/)*)$", views.kb_page, name="page"),
+]

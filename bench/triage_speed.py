@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Triage throughput and short-link throughput.
+
+1. Triage: 1,000 articles (FR/EN, generated) in a fresh temporary database,
+   then posts triaged per second, pure triage (language, unhappiness,
+   signals, matching through the search service) and the full path that also
+   stores the mention and its link. Target: 10,000 posts in under 2 minutes.
+2. `/r/<code>`: gunicorn on 127.0.0.1 serves the site; 64 concurrent
+   keep-alive connections hammer a bare Django redirect view for 30 s, then
+   `/r/<code>` for 30 s. Target: ratio >= 0.7, zero errors, clicks counted
+   in the database == redirects served.
+
+Usage: .venv/bin/python bench/triage_speed.py [--seconds 30] [--connections 64]
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOPICS_FR = [
+    ("box internet", "voyant rouge, plus de connexion, redémarrage"),
+    ("wifi", "mot de passe wifi, réseau invisible, débit faible"),
+    ("messagerie", "mails non reçus, boîte pleine, mot de passe oublié"),
+    ("fibre", "raccordement, prise optique, rendez-vous technicien"),
+    ("téléphone fixe", "pas de tonalité, appels coupés, messagerie vocale"),
+    ("mobile", "carte SIM, réseau 4G, forfait, roaming"),
+    ("hébergement web", "site inaccessible, erreur 500, certificat SSL"),
+    ("nom de domaine", "DNS, transfert, renouvellement"),
+    ("télévision", "décodeur, chaînes manquantes, écran noir"),
+    ("espace client", "connexion impossible, identifiant, double authentification"),
+]
+TOPICS_EN = [
+    ("internet box", "red light, no connection, restart"),
+    ("wifi", "wifi password, hidden network, slow speed"),
+    ("email", "mail not received, mailbox full, forgotten password"),
+    ("fibre", "installation, optical socket, technician appointment"),
+    ("landline", "no dial tone, dropped calls, voicemail"),
+    ("mobile", "SIM card, 4G network, plan, roaming"),
+    ("web hosting", "site down, error 500, SSL certificate"),
+    ("domain name", "DNS, transfer, renewal"),
+    ("television", "set-top box, missing channels, black screen"),
+    ("customer area", "cannot log in, username, two-factor authentication"),
+]
+ACTIONS_FR = ["configurer", "réparer", "vérifier", "réinitialiser", "comprendre"]
+ACTIONS_EN = ["set up", "fix", "check", "reset", "understand"]
+DEVICES = [
+    "Box 3",
+    "Box 4",
+    "Box Pro",
+    "Android",
+    "iPhone",
+    "Windows",
+    "macOS",
+    "Linux",
+]
+POSTS_FR = [
+    "@EntraideTelecom toujours pas de {t} depuis 3 jours, {s} !!! #fail",
+    "@EntraideTelecom comment {a} mon {t} sur {d} ? merci",
+    "@EntraideTelecom {s} sur {d}, c'est nul 😡",
+    "@EntraideTelecom j'ai été débité deux fois, {t} en panne",
+]
+POSTS_EN = [
+    "@EntraideTelecom my {t} is STILL not working, {s} #fail",
+    "@EntraideTelecom how do I {a} my {t} on {d}?",
+    "@EntraideTelecom {s} on {d} since yesterday, terrible service",
+    "@EntraideTelecom I was charged twice and my {t} is down",
+]
+
+
+def article_docs(count, rng):
+    docs = []
+    for n in range(count):
+        lang = "fr" if n % 2 == 0 else "en"
+        topics, actions = (
+            (TOPICS_FR, ACTIONS_FR) if lang == "fr" else (TOPICS_EN, ACTIONS_EN)
+        )
+        topic, symptoms = topics[n % len(topics)]
+        action, device = rng.choice(actions), rng.choice(DEVICES)
+        title = f"{action.capitalize()} {topic} ({device}) #{n}"
+        docs.append(
+            {
+                "kind": "article",
+                "id": f"article:{n + 1}",
+                "lang": lang,
+                "title": title,
+                "summary": f"{title}: {symptoms}.",
+                "symptoms": symptoms.replace(", ", "\n"),
+                "body": " ".join([symptoms, topic, device, action] * 20),
+                "tags": [topic, device],
+                "category": topic,
+                "url": f"/{lang}/kb/{topic.replace(' ', '-')}/article-{n + 1}/",
+                "source": f"bench-{n + 1}",
+                "helpfulness": None,
+            }
+        )
+    return docs
+
+
+def posts(count, rng):
+    out = []
+    for n in range(count):
+        if n % 2 == 0:
+            tpl, (t, s), a = (
+                rng.choice(POSTS_FR),
+                rng.choice(TOPICS_FR),
+                rng.choice(ACTIONS_FR),
+            )
+        else:
+            tpl, (t, s), a = (
+                rng.choice(POSTS_EN),
+                rng.choice(TOPICS_EN),
+                rng.choice(ACTIONS_EN),
+            )
+        out.append(tpl.format(t=t, s=s.split(", ")[0], a=a, d=rng.choice(DEVICES)))
+    return out
+
+
+# --- HTTP load ---------------------------------------------------------------
+
+AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
+
+async def _connection(port, paths, deadline, stats):
+    reader = writer = None
+    rng = random.Random()
+    while time.monotonic() < deadline:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            path = rng.choice(paths)
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {AGENT}\r\n\r\n"
+            )
+            writer.write(request.encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            close = False
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value.strip())
+                elif (
+                    name.strip().lower() == b"connection" and b"close" in value.lower()
+                ):
+                    close = True
+            if length:
+                await reader.readexactly(length)
+            stats[status] = stats.get(status, 0) + 1
+            if close:
+                writer.close()
+                writer = None
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            stats["errors"] = stats.get("errors", 0) + 1
+            if writer is not None:
+                writer.close()
+            writer = None
+    if writer is not None:
+        writer.close()
+
+
+async def _load(port, paths, seconds, connections):
+    stats = {}
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(
+        *(_connection(port, paths, deadline, stats) for _ in range(connections))
+    )
+    return stats
+
+
+def load(port, paths, seconds, connections):
+    started = time.monotonic()
+    stats = asyncio.run(_load(port, paths, seconds, connections))
+    elapsed = time.monotonic() - started
+    ok = stats.get(302, 0)
+    errors = sum(v for k, v in stats.items() if k != 302)
+    return ok, errors, ok / elapsed, stats
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit("the server did not start")
+
+
+def settled_clicks(model):
+    """Total clicks once the server's batched writes have stopped changing."""
+    total, stable_since = -1, time.monotonic()
+    while time.monotonic() - stable_since < 3:
+        now = sum(model.objects.values_list("clicks", flat=True))
+        if now != total:
+            total, stable_since = now, time.monotonic()
+        time.sleep(0.5)
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--posts", type=int, default=2000)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="social-speed-")
+    os.environ.update(
+        {
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
+            "DEBUG": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "ELASTICSEARCH_URL": "",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    from search.services import documents_replace
+    from social_redirect.models import Mention, RedirectLink
+    from social_redirect.services.links import link_create
+    from social_redirect.services.mentions import mention_create
+    from social_redirect.services.triage import triage_text
+
+    rng = random.Random(7)
+    indexed = documents_replace(article_docs(args.articles, rng))
+    texts = posts(args.posts, rng)
+
+    from django.conf import settings
+
+    from social_redirect.services import semantic
+    from social_redirect.services.triage import prepare_batch
+
+    settings.SOCIAL_SEMANTIC_MATCHING = False
+    started = time.perf_counter()
+    for text in texts:
+        triage_text(text)
+    pure = len(texts) / (time.perf_counter() - started)
+
+    stored_texts = texts[:500]
+    started = time.perf_counter()
+    # Commit per chunk of 200, as mentions_import and mentions_triage do.
+    for start in range(0, len(stored_texts), 200):
+        with transaction.atomic():
+            for n, text in enumerate(stored_texts[start : start + 200], start):
+                mention_create(source="import", text=text, external_id=f"speed-{n}")
+    stored = len(stored_texts) / (time.perf_counter() - started)
+    print(
+        f"triage with {indexed} articles indexed ({args.posts} generated posts, FR/EN):"
+    )
+    print(f"  lexical (default install), pure triage: {pure:.0f} posts/s")
+    print(
+        "  lexical, full path (+ store mention and link, chunked commits): "
+        f"{stored:.0f} posts/s"
+    )
+    print(
+        f"  10,000 posts: {10000 / pure:.0f} s pure, {10000 / stored:.0f} s stored "
+        "(target < 120 s)"
+    )
+    settings.SOCIAL_SEMANTIC_MATCHING = True
+    if semantic.enabled():
+        semantic.semantic_scores("warm up", "en")  # load model, embed articles
+        started = time.perf_counter()
+        prepare_batch([(text, None) for text in texts])
+        for text in texts:
+            triage_text(text)
+        rate = len(texts) / (time.perf_counter() - started)
+        print(
+            f"  lexical + semantic (optional extra, batch as in mentions_triage): "
+            f"{rate:.0f} posts/s, 10,000 posts: {10000 / rate:.0f} s"
+        )
+    settings.SOCIAL_SEMANTIC_MATCHING = False
+
+    mention = Mention.objects.first()
+    codes = [
+        link_create(mention=mention, kind="article", target_path="/fr/kb/").code
+        for _ in range(50)
+    ]
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        wait_for(port)
+        # Warm up both paths (imports, caches) before measuring.
+        load(port, ["/bare/x"] + [f"/r/{c}" for c in codes], 2, 8)
+        before = settled_clicks(RedirectLink)
+        bare_ok, bare_err, bare_rate, _ = load(
+            port, [f"/bare/{c}" for c in codes], args.seconds, args.connections
+        )
+        link_ok, link_err, link_rate, link_stats = load(
+            port, [f"/r/{c}" for c in codes], args.seconds, args.connections
+        )
+        counted = settled_clicks(RedirectLink) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        f"/r/<code> vs bare redirect, {args.connections} connections x "
+        f"{args.seconds} s each, gunicorn gthread 2x8 on 127.0.0.1:"
+    )
+    print(f"  bare Django redirect: {bare_rate:.0f} req/s, {bare_err} errors")
+    print(
+        f"  /r/<code>:            {link_rate:.0f} req/s, {link_err} errors {link_stats}"
+    )
+    print(f"  ratio {link_rate / bare_rate:.2f} (target >= 0.7)")
+    print(
+        f"  clicks counted {counted} / redirects served {link_ok}"
+        f" -> {'equal' if counted == link_ok else 'MISMATCH'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Reads of the forum: languages, public topics, search documents, queue counts."""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import translation
+from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.models import Post, Topic
+
+from config.sanitize import plain_text
+from forum.models import ForumLanguage, PostReport, TopicPromotion, TopicSolution
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def forum_languages():
+    """``{forum_id: lang}`` for every forum: its own tag or its nearest ancestor's.
+
+    ``None`` means the forum is not tied to a language (shown in both).
+    """
+    own = dict(ForumLanguage.objects.values_list("forum_id", "lang"))
+    result = {}
+    # mptt ordering yields parents before their children.
+    for forum_id, parent_id in Forum.objects.order_by("tree_id", "lft").values_list(
+        "pk", "parent_id"
+    ):
+        result[forum_id] = own.get(forum_id) or result.get(parent_id)
+    return result
+
+
+def forum_language(forum):
+    return forum_languages().get(forum.pk)
+
+
+def topic_language(topic, languages=None):
+    languages = languages if languages is not None else forum_languages()
+    return languages.get(topic.forum_id) or settings.LANGUAGE_CODE
+
+
+def forum_ids_for_language(lang):
+    """Forums shown to readers of ``lang``: theirs and the untagged ones."""
+    return [
+        pk for pk, forum_lang in forum_languages().items() if forum_lang in (lang, None)
+    ]
+
+
+def default_forum_for(lang):
+    """The forum a new question in ``lang`` goes to (`community_forum:ask`)."""
+    tagged = ForumLanguage.objects.filter(
+        lang=lang, is_default=True, forum__type=Forum.FORUM_POST
+    ).first()
+    if tagged:
+        return tagged.forum
+    languages = forum_languages()
+    for forum in Forum.objects.filter(type=Forum.FORUM_POST).order_by("tree_id", "lft"):
+        if languages.get(forum.pk) == lang:
+            return forum
+    return None
+
+
+def topic_url(topic, lang=None):
+    """Relative, language-prefixed URL of a topic."""
+    kwargs = {
+        "forum_slug": topic.forum.slug,
+        "forum_pk": topic.forum_id,
+        "slug": topic.slug,
+        "pk": topic.pk,
+    }
+    if lang:
+        with translation.override(lang):
+            return reverse("forum_conversation:topic", kwargs=kwargs)
+    return reverse("forum_conversation:topic", kwargs=kwargs)
+
+
+def post_url(post, lang=None):
+    return f"{topic_url(post.topic, lang)}?post={post.pk}#{post.pk}"
+
+
+def with_solved(queryset):
+    """Annotate topics with ``is_solved``."""
+    return queryset.annotate(
+        is_solved=Exists(TopicSolution.objects.filter(topic=OuterRef("pk")))
+    )
+
+
+def public_topics():
+    """Topics anyone may read: approved, in a forum anonymous visitors can read."""
+    from django.contrib.auth.models import AnonymousUser
+    from machina.apps.forum_permission.handler import PermissionHandler
+
+    readable = PermissionHandler().forum_list_filter(
+        Forum.objects.all(), AnonymousUser()
+    )
+    return (
+        Topic.objects.filter(approved=True, forum__in=readable)
+        .exclude(first_post__isnull=True)
+        .select_related("forum", "first_post")
+    )
+
+
+def topic_solution(topic):
+    solution = TopicSolution.objects.filter(topic=topic).select_related("post").first()
+    if solution and solution.post.approved:
+        return solution
+    return None
+
+
+def topic_search_document(topic):
+    """The search document of a topic, or None when the topic is not public."""
+    if not public_topics().filter(pk=topic.pk).exists():
+        return None
+    lang = topic_language(topic)
+    posts = list(topic.posts.filter(approved=True).order_by("created"))
+    if not posts:
+        return None
+    question = posts[0]
+    solution = topic_solution(topic)
+    replies = [
+        plain_text(p.content.rendered)
+        for p in posts[1:]
+        if not (solution and p.pk == solution.post_id)
+    ]
+    return {
+        "kind": "topic",
+        "id": f"topic:{topic.pk}",
+        "lang": lang,
+        "title": topic.subject,
+        "question": plain_text(question.content.rendered),
+        "solution": plain_text(solution.post.content.rendered) if solution else "",
+        "replies": "\n\n".join(replies),
+        "solved": solution is not None,
+        "category": topic.forum.name,
+        "url": topic_url(topic, lang),
+        "source": None,
+        "updated_at": topic.last_post_on or topic.updated,
+    }
+
+
+def recent_topics(lang, limit=5):
+    """Latest public topics in ``lang`` for the home page."""
+    languages = forum_languages()
+    forum_ids = [pk for pk, forum_lang in languages.items() if forum_lang == lang]
+    topics = with_solved(
+        public_topics().filter(forum_id__in=forum_ids).order_by("-last_post_on", "-pk")
+    )[:limit]
+    return [
+        {
+            "title": topic.subject,
+            "url": topic_url(topic, lang),
+            "solved": topic.is_solved,
+            "summary": plain_text(topic.first_post.content.rendered)[:200],
+            "replies": max(topic.posts_count - 1, 0),
+        }
+        for topic in topics
+    ]
+
+
+def topic_kb_article(topic):
+    """``(title, url)`` of the published article a topic became, else None."""
+    promotion = TopicPromotion.objects.filter(topic=topic).first()
+    if promotion is None:
+        return None
+    from wagtail.models import Page
+
+    page = Page.objects.live().filter(pk=promotion.article_page_id).first()
+    if page is None:
+        return None
+    return page.title, page.url
+
+
+def topic_promotion(topic):
+    return TopicPromotion.objects.filter(topic=topic).first()
+
+
+def moderation_counts():
+    return {
+        "pending": Post.objects.filter(approved=False).count(),
+        "reported": PostReport.objects.filter(
+            status=PostReport.Status.OPEN, post__isnull=False
+        ).count(),
+    }
+
+
+def pending_posts():
+    return (
+        Post.objects.filter(approved=False)
+        .select_related("topic", "topic__forum", "poster")
+        .order_by("created")
+    )
+
+
+def open_reports():
+    return (
+        PostReport.objects.filter(status=PostReport.Status.OPEN, post__isnull=False)
+        .select_related("post", "post__topic", "post__topic__forum", "post__poster")
+        .select_related("reporter")
+        .order_by("created_at")
+    )

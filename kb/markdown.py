@@ -1,0 +1,151 @@
+"""Text forms of an article: Markdown for the editor, word diffs for reviewers."""
+
+import difflib
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.rich_text import expand_db_html
+
+from kb.blocks import MarkdownValue
+
+
+def _md(value):
+    return value.source if isinstance(value, MarkdownValue) else str(value or "")
+
+
+def _block_to_markdown(block_type, value):
+    if block_type == "markdown":
+        return _md(value)
+    if block_type == "rich_text":
+        # Markdown keeps block-level HTML as is; the sanitizer filters it on save.
+        return expand_db_html(value.source).strip()
+    if block_type == "code":
+        return (
+            f"```{value.get('language') or ''}\n{value.get('code', '').rstrip()}\n```"
+        )
+    if block_type == "callout":
+        kind = "warning" if value.get("kind") == "warning" else "notice"
+        css = "callout callout-warning" if kind == "warning" else "callout"
+        return f'<div class="{css}" markdown="1">\n\n{_md(value.get("text"))}\n\n</div>'
+    if block_type == "steps":
+        return "\n".join(
+            f"{n}. " + _md(step).strip().replace("\n", "\n   ")
+            for n, step in enumerate(value, start=1)
+        )
+    if block_type == "image":
+        image = value.get("image")
+        if not image:
+            return ""
+        alt = (value.get("alt") or image.title or "").replace("]", "")
+        text = f"![{alt}]({image.file.url})"
+        if value.get("caption"):
+            text += f"\n\n*{value['caption']}*"
+        return text
+    return ""
+
+
+def stream_to_markdown(stream_value):
+    parts = [
+        _block_to_markdown(child.block_type, child.value) for child in stream_value
+    ]
+    return "\n\n".join(part for part in parts if part).strip() + "\n"
+
+
+_TOKEN_RE = re.compile(r"\s+|[^\s\w]|\w+", re.UNICODE)
+
+
+def _tokens(text):
+    return _TOKEN_RE.findall(text or "")
+
+
+def word_diff(old, new):
+    """HTML with <del>/<ins> around the changed words (everything escaped)."""
+    a, b = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # (equal?, old text, new text) chunks; a lone space between two changes
+    # joins them, so "dix secondes" → "deux minutes" reads as one change.
+    chunks = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op != "equal" and chunks and not chunks[-1][0]:
+            chunks[-1][1] += old_part
+            chunks[-1][2] += new_part
+            continue
+        if (
+            op != "equal"
+            and len(chunks) >= 2
+            and chunks[-1][0]
+            and not chunks[-2][0]
+            and chunks[-1][1].strip() == ""
+            and "\n" not in chunks[-1][1]
+        ):
+            space = chunks.pop()[1]
+            chunks[-1][1] += space + old_part
+            chunks[-1][2] += space + new_part
+            continue
+        chunks.append([op == "equal", old_part, new_part])
+    out = []
+    for equal, old_part, new_part in chunks:
+        if equal:
+            out.append(escape(old_part))
+            continue
+        if old_part:
+            out.append(f"<del>{escape(old_part)}</del>")
+        if new_part:
+            out.append(f"<ins>{escape(new_part)}</ins>")
+    return mark_safe("".join(out))
+
+
+def has_changes(old, new):
+    return (old or "").strip() != (new or "").strip()
+
+
+def three_way_merge(base, mine, theirs):
+    """Apply the change base→theirs on top of ``mine``, line by line.
+
+    Returns the merged text, or None when both sides touched the same lines
+    (the caller then asks for a manual rollback instead).
+    """
+    base_l = base.splitlines(keepends=True)
+    mine_l = mine.splitlines(keepends=True)
+    theirs_l = theirs.splitlines(keepends=True)
+    if mine_l == base_l:
+        return theirs
+    # Line ranges of base changed by ``mine``.
+    mine_changes = [
+        (i1, i2)
+        for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(
+            None, base_l, mine_l, autojunk=False
+        ).get_opcodes()
+        if op != "equal"
+    ]
+    mine_map = difflib.SequenceMatcher(None, base_l, mine_l, autojunk=False)
+    result = list(mine_l)
+    offset_ops = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, base_l, theirs_l, autojunk=False
+    ).get_opcodes():
+        if op == "equal":
+            continue
+        for m1, m2 in mine_changes:
+            # Overlapping or touching ranges conflict.
+            if i1 <= m2 and m1 <= i2:
+                return None
+        offset_ops.append((i1, i2, theirs_l[j1:j2]))
+    # Translate base positions into ``mine`` positions, from the end so the
+    # earlier positions stay valid.
+    blocks = mine_map.get_matching_blocks()
+
+    def to_mine(pos):
+        for a, b, size in blocks:
+            if a <= pos <= a + size:
+                return b + (pos - a)
+        return None
+
+    for i1, i2, replacement in sorted(offset_ops, reverse=True):
+        start, end = to_mine(i1), to_mine(i2)
+        if start is None or end is None:
+            return None
+        result[start:end] = replacement
+    return "".join(result)

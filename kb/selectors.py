@@ -1,0 +1,224 @@
+"""Reads of the knowledge base: permissions, lists, statistics."""
+
+from django.conf import settings
+from django.db.models import Count, F, FloatField, Q
+from django.db.models.functions import Cast
+
+from config import roles
+from kb.models import (
+    ArticleCredit,
+    ArticleEdit,
+    ArticleFeedback,
+    ArticlePage,
+    CategoryPage,
+)
+
+# Who reviews and repairs: the trusted community and the staff.
+REVIEWER_GROUPS = (
+    roles.TRUSTED_MEMBERS,
+    roles.MODERATORS,
+    roles.COMMUNITY_MANAGERS,
+    roles.STAFF,
+)
+
+
+# --- permissions --------------------------------------------------------------
+
+
+def can_contribute(user):
+    return roles.has_verified_email(user) and user.is_active
+
+
+def accepted_edit_count(user):
+    return ArticleEdit.objects.filter(
+        author=user,
+        status=ArticleEdit.Status.ACCEPTED,
+        kind__in=[ArticleEdit.Kind.EDIT, ArticleEdit.Kind.NEW],
+    ).count()
+
+
+def can_review(user):
+    return roles.user_in(user, *REVIEWER_GROUPS)
+
+
+def can_rollback(user):
+    return can_review(user)
+
+
+def can_protect(user):
+    return roles.user_in(user, roles.STAFF, roles.COMMUNITY_MANAGERS)
+
+
+def can_see_stats(user):
+    return roles.user_in(
+        user, roles.STAFF, roles.COMMUNITY_MANAGERS, roles.SUPPORT_AGENTS
+    )
+
+
+def is_trusted_editor(user):
+    """Publishes without review: trusted groups, or enough accepted edits."""
+    if not can_contribute(user):
+        return False
+    if can_review(user):
+        return True
+    return accepted_edit_count(user) >= settings.KB_TRUSTED_AFTER_ACCEPTED_EDITS
+
+
+def can_edit(user, page):
+    if not can_contribute(user):
+        return False
+    if page.protected:
+        return can_review(user)
+    return True
+
+
+# --- public lists ---------------------------------------------------------------
+
+
+def live_articles(lang=None):
+    qs = ArticlePage.objects.live().public()
+    if lang:
+        qs = qs.filter(locale__language_code=lang)
+    return qs
+
+
+def popular_articles(lang, limit=6):
+    """Most found-helpful articles first, then the most recently updated."""
+    return list(
+        live_articles(lang)
+        .annotate(helpful_votes=Count("feedback", filter=Q(feedback__helpful=True)))
+        .order_by("-helpful_votes", "-last_published_at")[:limit]
+    )
+
+
+def recently_changed(lang, limit=30):
+    return list(live_articles(lang).order_by("-last_published_at")[:limit])
+
+
+def categories_with_articles(index):
+    categories = list(
+        CategoryPage.objects.child_of(index).live().public().order_by("path")
+    )
+    for category in categories:
+        category.article_list = list(
+            ArticlePage.objects.descendant_of(category)
+            .live()
+            .public()
+            .order_by("title")[:8]
+        )
+        category.article_count = (
+            ArticlePage.objects.descendant_of(category).live().public().count()
+        )
+    return categories
+
+
+def article_helpfulness(page):
+    counts = ArticleFeedback.objects.filter(page=page).aggregate(
+        yes=Count("pk", filter=Q(helpful=True)), total=Count("pk")
+    )
+    if not counts["total"]:
+        return None
+    return counts["yes"] / counts["total"]
+
+
+def contributors(page):
+    """Public names of everyone who wrote an accepted edit or is credited."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = set(
+        ArticleEdit.objects.filter(page=page, status=ArticleEdit.Status.ACCEPTED)
+        .exclude(author=None)
+        .values_list("author_id", flat=True)
+    )
+    user_ids |= set(
+        ArticleCredit.objects.filter(page=page).values_list("user_id", flat=True)
+    )
+    users = get_user_model().objects.filter(pk__in=user_ids).select_related("profile")
+    names = []
+    for user in users:
+        profile = getattr(user, "profile", None)
+        names.append(
+            profile.public_name if profile else user.get_username().split("@")[0]
+        )
+    return sorted(set(names), key=str.lower)
+
+
+def related_articles(page, limit=5):
+    """Articles sharing tags first, then the rest of the category."""
+    base = live_articles(page.lang).exclude(pk=page.pk)
+    tag_ids = list(page.tags.values_list("pk", flat=True))
+    related = []
+    if tag_ids:
+        related = list(
+            base.filter(tagged_items__tag_id__in=tag_ids)
+            .annotate(shared=Count("tagged_items"))
+            .order_by("-shared", "title")[:limit]
+        )
+    if len(related) < limit:
+        parent = page.get_parent()
+        more = (
+            base.child_of(parent)
+            .exclude(pk__in=[p.pk for p in related])
+            .order_by("title")[: limit - len(related)]
+        )
+        related += list(more)
+    return related
+
+
+def other_languages(page):
+    """Live translations of ``page`` (for the language link)."""
+    return list(
+        ArticlePage.objects.filter(translation_key=page.translation_key)
+        .exclude(pk=page.pk)
+        .live()
+        .public()
+        .select_related("locale")
+    )
+
+
+# --- review and history ------------------------------------------------------------
+
+
+def pending_edits():
+    return (
+        ArticleEdit.objects.filter(status=ArticleEdit.Status.PENDING)
+        .select_related("page", "author", "revision", "page__locale")
+        .order_by("created_at")
+    )
+
+
+def edits_by(user):
+    return ArticleEdit.objects.filter(author=user).select_related("page", "reviewer")
+
+
+def visible_revisions(page, user):
+    """Revisions shown in the history: those that were published, plus
+    pending/rejected ones for reviewers and for their own authors (so an
+    unreviewed edit, or an admin draft, never leaks through a diff)."""
+    from wagtail.models import PageLogEntry
+
+    revisions = page.revisions.select_related("user", "kb_edit").order_by(
+        "-created_at", "-pk"
+    )
+    if can_review(user):
+        return revisions
+    published = PageLogEntry.objects.filter(
+        page_id=page.pk, action="wagtail.publish", revision__isnull=False
+    ).values("revision_id")
+    shown = Q(pk__in=published) | Q(kb_edit__status=ArticleEdit.Status.ACCEPTED)
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(user=user)
+    return revisions.filter(shown)
+
+
+def helpfulness_stats(lang=None, min_votes=1):
+    """Articles with votes: yes/no counts and ratio, worst ratio first."""
+    qs = live_articles(lang).annotate(
+        yes=Count("feedback", filter=Q(feedback__helpful=True)),
+        no=Count("feedback", filter=Q(feedback__helpful=False)),
+        total=Count("feedback"),
+    )
+    qs = qs.filter(total__gte=min_votes).annotate(
+        ratio=Cast(F("yes"), FloatField()) / Cast(F("total"), FloatField())
+    )
+    return qs.select_related("locale")

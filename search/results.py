@@ -1,0 +1,70 @@
+"""What a search returns, whatever the backend (the cross-app contract)."""
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    id: str
+    title: str
+    url: str
+    snippet: str = ""
+    score: float = 0.0
+    source: str | None = None
+    lang: str = ""
+    category: str = ""
+    solved: bool | None = None
+    summary: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class SearchResponse:
+    backend: str
+    degraded: bool = False
+    suggestion: str | None = None
+    results: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    query: str = ""
+
+    def __iter__(self):
+        return iter(self.results)
+
+
+@dataclass
+class QueryPlan:
+    """A query analysed for one language.
+
+    ``clauses`` holds one list of alternatives per query word; an alternative is
+    a tuple of stems (several stems for a multi-word synonym, matched as a phrase).
+    """
+
+    lang: str
+    clauses: list[list[tuple[str, ...]]]
+    highlight: set[str]
+    corrections: dict[str, str] = field(default_factory=dict)
+    # Query words absent from this language's index vocabulary.
+    unknown: set[str] = field(default_factory=set)
+    # Stem tuples of very frequent words: they rank, but do not select, documents.
+    common: set[tuple[str, ...]] = field(default_factory=set)
+    prefix_terms: list[str] = field(default_factory=list)
+    # What people typed for each stem tuple (Elasticsearch analyses it itself).
+    surface: dict[tuple[str, ...], str] = field(default_factory=dict)
+    prefix_words: list[str] = field(default_factory=list)
+    phrases: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not self.clauses and not self.prefix_terms
+
+    def alternatives(self):
+        seen = []
+        for clause in self.clauses:
+            for alt in clause:
+                if alt not in seen:
+                    seen.append(alt)
+        return seen

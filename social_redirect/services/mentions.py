@@ -1,0 +1,367 @@
+"""Writes on mentions: creation from every way in, triage, reply, ignore."""
+
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from social_redirect.models import Mention, RedirectLink
+from social_redirect.services import links as link_services
+from social_redirect.services.replies import reply_draft
+from social_redirect.services.triage import triage_text
+
+_X_STATUS = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(\w{1,30})/status(?:es)?/(\d+)"
+)
+
+
+class MentionError(ValueError):
+    """A row or payload that cannot become a mention (the message says why)."""
+
+
+def parse_post_url(url):
+    """``(handle, status_id)`` from an X post URL, else ``("", "")``."""
+    match = _X_STATUS.match((url or "").strip())
+    return (match.group(1), match.group(2)) if match else ("", "")
+
+
+def parse_time(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, (int, float)) or str(value).isdigit():
+        number = float(value)
+        if number > 1e11:  # milliseconds, as X webhooks send them
+            number /= 1000
+        moment = datetime.fromtimestamp(number, tz=timezone.utc)
+    else:
+        text = str(value).strip()
+        moment = parse_datetime(text.replace("Z", "+00:00"))
+        if moment is None:
+            try:
+                # "Tue Oct 31 22:10:47 +0000 2017" (X archive, TWCS CSV)
+                moment = datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
+            except ValueError:
+                try:
+                    moment = parsedate_to_datetime(text)
+                except (TypeError, ValueError):
+                    raise MentionError(f"unreadable date: {text[:40]!r}") from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.utc)
+    return moment
+
+
+def find_duplicate(*, external_id="", url=""):
+    query = Q()
+    if external_id:
+        query |= Q(external_id=external_id)
+    if url:
+        query |= Q(url=url)
+    return Mention.objects.filter(query).first() if query else None
+
+
+def mention_create(
+    *,
+    source,
+    text,
+    external_id="",
+    url="",
+    author_handle="",
+    author_name="",
+    followers_count=0,
+    lang=None,
+    posted_at=None,
+    triage=True,
+):
+    """``(mention, created)``. A mention already stored (same external id or
+    post URL) is returned untouched, so every way in is idempotent."""
+    text = (text or "").strip()
+    if not text:
+        raise MentionError("empty text")
+    url = (url or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise MentionError("the post URL must start with https://")
+    url_handle, url_id = parse_post_url(url)
+    external_id = str(external_id or url_id or "").strip()[:64]
+    author_handle = (author_handle or url_handle or "").lstrip("@")[:64]
+    existing = find_duplicate(external_id=external_id, url=url)
+    if existing:
+        return existing, False
+    try:
+        followers = max(0, int(followers_count or 0))
+    except (TypeError, ValueError):
+        followers = 0
+    lang = lang if lang in ("fr", "en") else ""
+    # Search before writing, so the write lock is held for as short as possible.
+    result = triage_text(text, lang or None) if triage else None
+    # One commit per mention: the row, its triage and its link land together.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mention = Mention.objects.create(
+                    source=source,
+                    external_id=external_id,
+                    url=url[:500],
+                    author_handle=author_handle,
+                    author_name=(author_name or "")[:200],
+                    followers_count=followers,
+                    text=text[:5000],
+                    lang=lang,
+                    posted_at=parse_time(posted_at) or timezone.now(),
+                )
+        except IntegrityError:
+            # Two deliveries of the same post raced; the first one won.
+            return find_duplicate(external_id=external_id, url=url), False
+        if result is not None:
+            mention_triage(mention, result)
+    return mention, True
+
+
+def mention_triage(mention, result=None):
+    """Score the mention, choose its target and give it a short link."""
+    result = result or triage_text(mention.text, mention.lang or None)
+    mention.lang = result.lang
+    mention.unhappiness = result.unhappiness
+    mention.private_signals = result.signals
+    mention.confidence = result.confidence
+    mention.candidates = [c.as_dict() for c in result.candidates]
+    mention.target_kind = result.target_kind
+    best = result.best
+    if result.target_kind in ("article", "topic") and best:
+        mention.target_url, mention.target_title = best.url, best.title
+        mention.target_source = best.source or ""
+    else:
+        mention.target_url = mention.target_title = mention.target_source = ""
+    mention.triaged_at = timezone.now()
+    mention.save()
+    link = link_set_target(
+        mention,
+        kind=mention.target_kind,
+        path=mention.target_url,
+        title=mention.target_title,
+    )
+    return result, link
+
+
+def link_set_target(mention, *, kind, path="", title=""):
+    """The mention's current link, made anew when the target changes."""
+    current = mention.links.order_by("-created_at").first()
+    if (
+        current
+        and current.kind == kind
+        and (kind == RedirectLink.Kind.TICKET or current.target_path == path)
+    ):
+        return current
+    return link_services.link_create(
+        mention=mention, kind=kind, target_path=path, title=title
+    )
+
+
+def mention_choose_target(mention, *, candidate_url, user=None):
+    """A community manager picks an alternative (or the ticket form)."""
+    if candidate_url == "ticket":
+        mention.target_kind = "ticket"
+        mention.target_url = mention.target_title = mention.target_source = ""
+    else:
+        chosen = next(
+            (c for c in mention.candidates if c["url"] == candidate_url), None
+        )
+        if chosen is None:
+            raise MentionError("not one of the suggested targets")
+        mention.target_kind = chosen["kind"]
+        mention.target_url = chosen["url"]
+        mention.target_title = chosen["title"]
+        mention.target_source = chosen.get("source") or ""
+    mention.save(
+        update_fields=["target_kind", "target_url", "target_title", "target_source"]
+    )
+    return link_set_target(
+        mention,
+        kind=mention.target_kind,
+        path=mention.target_url,
+        title=mention.target_title,
+    )
+
+
+def short_url(link):
+    base = getattr(settings, "SOCIAL_SHORT_LINK_BASE", "") or settings.SITE_URL
+    return f"{base.rstrip('/')}/r/{link.code}"
+
+
+def mention_reply(mention, *, variant=None, link=None):
+    """The reply draft for a mention (``variant`` defaults to its target)."""
+    link = link or mention.links.order_by("-created_at").first()
+    if variant is None:
+        variant = "ticket" if mention.target_kind == "ticket" else "article"
+    return reply_draft(
+        variant=variant,
+        lang=mention.lang,
+        handle=mention.author_handle,
+        link=short_url(link) if link else "",
+        title=mention.target_title,
+    )
+
+
+def mention_mark_replied(mention, *, user):
+    now = timezone.now()
+    mention.acted_by = user
+    mention.acted_at = now
+    mention.response_seconds = max(0, int((now - mention.posted_at).total_seconds()))
+    if mention.status in (Mention.Status.NEW, Mention.Status.IGNORED):
+        mention.status = Mention.Status.ACKNOWLEDGED
+    mention.save(update_fields=["acted_by", "acted_at", "response_seconds", "status"])
+
+
+def mention_ignore(mention, *, user):
+    mention.status = Mention.Status.IGNORED
+    mention.acted_by = user
+    mention.acted_at = timezone.now()
+    mention.save(update_fields=["status", "acted_by", "acted_at"])
+
+
+# --- Import and webhook payloads ----------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    duplicates: int = 0
+    errors: list = None
+
+    def __post_init__(self):
+        self.errors = self.errors or []
+
+
+def _first(row, *keys):
+    for key in keys:
+        value = row.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def row_to_fields(row):
+    """Map one record of a known export to mention fields.
+
+    Understood: our own JSONL (``id, text, lang, author, created_at, url``),
+    the X archive (``tweet`` wrapper, ``id_str``, ``full_text``), API v2
+    (``author_id``, ``public_metrics``), X webhook tweets (``user`` object) and
+    the "Customer Support on Twitter" CSV (``tweet_id, author_id, inbound,
+    created_at, text``).
+    """
+    if not isinstance(row, dict):
+        raise MentionError("not an object")
+    if isinstance(row.get("tweet"), dict):
+        row = row["tweet"]
+    inbound = str(row.get("inbound", "true")).strip().lower()
+    if inbound in ("false", "0", "no"):
+        raise MentionError("outbound reply from the brand (inbound=False)")
+    text = _first(row, "full_text", "text", "body", "content")
+    if not text:
+        raise MentionError("no text")
+    user = row.get("user") if isinstance(row.get("user"), dict) else {}
+    metrics = user.get("public_metrics") or {}
+    handle = _first(user, "screen_name", "username") or _first(
+        row, "author", "author_handle", "screen_name", "username", "author_id"
+    )
+    external_id = _first(row, "id_str", "tweet_id", "id", "external_id")
+    url = _first(row, "url", "post_url") or ""
+    if not url and external_id and handle and str(external_id).isdigit():
+        if not str(handle).isdigit():
+            url = f"https://x.com/{str(handle).lstrip('@')}/status/{external_id}"
+    return {
+        "external_id": str(external_id or ""),
+        "url": url,
+        "author_handle": str(handle or "").lstrip("@"),
+        "author_name": _first(user, "name") or _first(row, "author_name", "name") or "",
+        "followers_count": _first(user, "followers_count")
+        or metrics.get("followers_count")
+        or _first(row, "followers", "followers_count")
+        or 0,
+        "text": str(text),
+        "lang": _first(row, "lang"),
+        "posted_at": _first(row, "created_at", "timestamp_ms", "posted_at", "date"),
+    }
+
+
+def read_rows(path):
+    """Yield ``(line_number, record or exception)`` from a CSV/JSON/JSONL file."""
+    name = str(path).lower()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        if name.endswith(".csv"):
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                yield number, row
+            return
+        head = handle.read(1)
+        handle.seek(0)
+        if name.endswith(".json") or head == "[":
+            content = handle.read()
+            # X archives wrap their JSON in "window.YTD.tweets.part0 = [...]".
+            content = re.sub(r"^\s*window\.[\w.]+\s*=\s*", "", content)
+            try:
+                records = json.loads(content)
+            except json.JSONDecodeError as exc:
+                yield 1, MentionError(f"invalid JSON: {exc}")
+                return
+            for number, row in enumerate(
+                records if isinstance(records, list) else [records], 1
+            ):
+                yield number, row
+            return
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, MentionError(f"invalid JSON: {exc.msg}")
+
+
+def mention_import_record(row, *, source=Mention.Source.IMPORT, triage=True):
+    fields = row_to_fields(row)
+    return mention_create(source=source, triage=triage, **fields)
+
+
+def mentions_from_webhook(payload, *, source=Mention.Source.WEBHOOK):
+    """``(created, duplicates)`` from a listening tool or an X delivery."""
+    if isinstance(payload, dict) and "tweet_create_events" in payload:
+        records = payload["tweet_create_events"]
+        own = str(payload.get("for_user_id", ""))
+        # Our own tweets come back in the activity feed too.
+        records = [
+            r for r in records if str((r.get("user") or {}).get("id_str", "")) != own
+        ]
+        source = Mention.Source.X_API if source == Mention.Source.WEBHOOK else source
+    elif isinstance(payload, dict) and isinstance(payload.get("mentions"), list):
+        records = payload["mentions"]
+    elif isinstance(payload, list):
+        records = payload
+    elif isinstance(payload, dict):
+        records = [payload]
+    else:
+        raise MentionError("expected a JSON object or list")
+    created = duplicates = 0
+    for record in records:
+        _mention, was_created = mention_import_record(record, source=source)
+        created += was_created
+        duplicates += not was_created
+    return created, duplicates
+
+
+def urgency(mention, now=None):
+    """Unhappiness × reach × age against the acknowledgement target."""
+    now = now or timezone.now()
+    target = timedelta(minutes=settings.SOCIAL_ACK_TARGET_MINUTES).total_seconds()
+    age = max(0.0, (now - mention.posted_at).total_seconds()) / target
+    reach = 1 + math.log10(1 + mention.followers_count)
+    return round((0.2 + mention.unhappiness) * reach * (0.5 + min(age, 4.0)), 3)

@@ -1,0 +1,232 @@
+"""Matching a mention to an article or solved topic through the search service.
+
+The post is cleaned (handles and URLs out, hashtags split, synonyms), searched
+over articles and solved topics in the mention's language, then re-ranked:
+the search score, normalised per query, plus a bonus when the article belongs
+to the product or brand the post addresses (its handle's words). The top
+candidate becomes the target when its confidence passes a threshold
+calibrated on real tweets; otherwise, and whenever the post carries a private
+signal, the target is the private ticket form.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from social_redirect.services.semantic import semantic_scores
+from social_redirect.triage import (
+    UNHAPPY_THRESHOLD,
+    addressed_brand_words,
+    clean_for_search,
+    detect_language,
+    private_signals,
+    unhappiness,
+)
+
+POOL_SIZE = 40
+MAX_CANDIDATES = 5
+BRAND_BONUS = 1.0
+SEMANTIC_WEIGHT = 0.5
+
+
+@dataclass
+class Candidate:
+    kind: str
+    id: str
+    title: str
+    url: str
+    source: str | None
+    score: float
+    lang: str = ""
+
+    def as_dict(self):
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class Triage:
+    lang: str
+    unhappiness: float
+    unhappy: bool
+    signals: list
+    target_kind: str  # "article" | "topic" | "ticket"
+    confidence: float
+    candidates: list = field(default_factory=list)
+
+    @property
+    def best(self):
+        return self.candidates[0] if self.candidates else None
+
+
+def match_threshold():
+    return getattr(settings, "SOCIAL_MATCH_THRESHOLD", 0.2)
+
+
+def _search(query, lang, limit):
+    from search.services import search
+
+    if not query.strip():
+        return []
+    response = search(query, lang=lang, kinds=["article", "topic"], limit=limit)
+    return [
+        hit
+        for hit in response.results
+        # A topic only helps when someone solved it.
+        if hit.kind == "article" or (hit.kind == "topic" and hit.solved)
+    ]
+
+
+def _brand_match(hit, brand):
+    haystack = " ".join(
+        str(x or "") for x in (hit.title, hit.url, hit.category, hit.source)
+    ).lower()
+    # "t-mobile.com" and "wellsfargo" must both meet the handle's words.
+    squashed = re.sub(r"[^a-z0-9]", "", haystack)
+    return any(word in haystack or word in squashed for word in brand)
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.I | re.S)
+_WORDS = re.compile(r"\w{3,}")
+_STOP = frozenset(
+    """the and for with not but you your our are was were have has had this that
+    what when where how why can cannot will would from they them then than there
+    here just still again please thanks thank hello any anyone into out about
+    les des une pour avec sans pas plus que qui quoi est sont mais dans sur par
+    vous nous votre vos mon mes toujours depuis encore jours jour merci bonjour
+    fail""".split()
+)
+
+
+def _fold(text):
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKD", (text or "").lower())
+        if not unicodedata.combining(c)
+    )
+
+
+def _stems(text):
+    # Five letters are enough to meet "voyants"/"voyant" or "connexion"/"connecte"
+    # without a language-specific stemmer.
+    return {w[:5] for w in _WORDS.findall(_fold(text)) if w not in _STOP}
+
+
+def _coverage(query, hit):
+    """Share of the query's words the hit matched (title or highlighted)."""
+    wanted = _stems(query)
+    if not wanted:
+        return 0.0
+    found = _stems(hit.title) | _stems(
+        " ".join(_MARK.findall(getattr(hit, "snippet", "") or ""))
+    )
+    # Long posts ramble: six matched words are as good as all of them.
+    return min(1.0, len(wanted & found) / min(len(wanted), 6))
+
+
+def _confidence(coverage, norm_second, brand_hit):
+    # Scale-free on purpose: raw scores differ between search backends.
+    lead = 1.0 - norm_second
+    value = 0.6 * coverage + 0.25 * lead + (0.15 if brand_hit else 0.0)
+    return round(max(0.0, min(1.0, value)), 3)
+
+
+def match_candidates(text, lang, *, semantic=None):
+    """``(candidates, confidence)`` for a post, best first.
+
+    ``semantic``: None follows the SOCIAL_SEMANTIC_MATCHING setting (and
+    whether the optional model is installed); False forces lexical only.
+    """
+    query = clean_for_search(text, lang)
+    # Our own account is in every post: it says nothing about the product.
+    brand = addressed_brand_words(text, ignore=settings.SOCIAL_OWN_HANDLES)
+    hits = _search(query, lang, POOL_SIZE)
+    raw_top = max((h.score for h in hits), default=0.0)
+    scored = {}
+    for rank, hit in enumerate(hits):
+        # A one-document index scores 0: fall back on the rank then.
+        norm = hit.score / raw_top if raw_top > 0 else 1.0 / (1 + rank)
+        scored[hit.id] = {"hit": hit, "lex": norm, "sem": 0.0}
+    if brand:
+        # Brand articles that share no word with the post still deserve a look.
+        for hit in _search(" ".join(sorted(brand)), lang, POOL_SIZE):
+            scored.setdefault(hit.id, {"hit": hit, "lex": 0.0, "sem": 0.0})
+    similar = []
+    if semantic is not False:
+        similar = semantic_scores(clean_for_search(text, lang, expand=False), lang)
+    if similar:
+        top_sem = max(similarity for _doc, similarity in similar) or 1.0
+        for doc, similarity in similar:
+            entry = scored.setdefault(doc.doc_id, {"hit": doc, "lex": 0.0, "sem": 0.0})
+            entry["sem"] = max(0.0, similarity) / top_sem
+    # Lexical and semantic scores are each normalised to the query's best,
+    # then averaged: words the post shares with an article, and meaning.
+    lex_weight = (1 - SEMANTIC_WEIGHT) if similar else 1.0
+    ranked = []
+    for entry in scored.values():
+        hit = entry["hit"]
+        brand_hit = bool(brand) and _brand_match(hit, brand)
+        score = lex_weight * entry["lex"] + (
+            SEMANTIC_WEIGHT * entry["sem"] if similar else 0
+        )
+        ranked.append((score + (BRAND_BONUS if brand_hit else 0.0), brand_hit, hit))
+    ranked.sort(key=lambda r: -r[0])
+    candidates = [
+        Candidate(
+            kind=hit.kind,
+            id=str(getattr(hit, "doc_id", None) or hit.id),
+            title=hit.title,
+            url=hit.url,
+            source=hit.source,
+            score=score,
+            lang=hit.lang,
+        )
+        for score, _brand_hit, hit in ranked[:MAX_CANDIDATES]
+    ]
+    if not ranked:
+        return candidates, 0.0
+    top_score, top_brand, top_hit = ranked[0]
+    second = ranked[1][0] / top_score if len(ranked) > 1 and top_score else 0.0
+    return candidates, _confidence(
+        _coverage(query, top_hit), min(second, 1.0), top_brand
+    )
+
+
+def triage_text(text, lang=None):
+    """Everything triage decides about one post (no database writes)."""
+    lang = lang if lang in ("fr", "en") else detect_language(text)
+    score = unhappiness(text, lang)
+    signals = private_signals(text)
+    candidates, confidence = match_candidates(text, lang)
+    if signals or not candidates or confidence < match_threshold():
+        target_kind = "ticket"
+    else:
+        target_kind = candidates[0].kind
+    return Triage(
+        lang=lang,
+        unhappiness=score,
+        unhappy=score >= UNHAPPY_THRESHOLD,
+        signals=signals,
+        target_kind=target_kind,
+        confidence=confidence,
+        candidates=candidates,
+    )
+
+
+def prepare_batch(records):
+    """Pre-compute what can be done in bulk for ``[(text, lang or None)]``."""
+    from social_redirect.services import semantic
+
+    queries = []
+    for text, lang in records:
+        lang = lang if lang in ("fr", "en") else detect_language(text)
+        if lang in semantic.LANGS:
+            queries.append(clean_for_search(text, lang, expand=False))
+    semantic.prime_queries(queries)

@@ -1,0 +1,112 @@
+import pytest
+
+from forum.models import TopicPromotion, TopicSolution
+from tests.forum.conftest import forum_path, topic_path
+
+
+def test_author_marks_the_solution_and_topic_shows_the_badge(
+    client, topic, reply, trusted
+):
+    client.force_login(trusted)
+    response = client.post(f"/fr/forum/post/{reply.pk}/solution/")
+    assert response.status_code == 302
+    assert TopicSolution.objects.get(topic=topic).post == reply
+    client.logout()
+    page = client.get(topic_path(topic)).content.decode()
+    assert '<span class="badge badge-solved">Résolu</span>' in page
+    # The solution sits right under the question, before the other replies.
+    question = page.index("Elle redémarre chaque nuit vers 3 h.")
+    solution = page.index("Désactivez le redémarrage programmé.")
+    assert question < solution < page.index("Réponses")
+    english = client.get(topic_path(topic).replace("/fr/", "/en/", 1)).content.decode()
+    assert '<span class="badge badge-solved">Solved</span>' in english
+
+
+def test_other_members_cannot_mark_a_solution(client, topic, reply, seasoned_member):
+    client.force_login(seasoned_member)
+    response = client.post(f"/fr/forum/post/{reply.pk}/solution/")
+    assert response.status_code == 403
+    assert "auteur du sujet" in response.content.decode()
+    assert not TopicSolution.objects.exists()
+
+
+def test_moderator_marks_and_unmarks_a_solution(client, topic, reply, moderator):
+    client.force_login(moderator)
+    client.post(f"/fr/forum/post/{reply.pk}/solution/")
+    assert TopicSolution.objects.filter(topic=topic).exists()
+    client.post(f"/fr/forum/topic/{topic.pk}/unsolve/")
+    assert not TopicSolution.objects.filter(topic=topic).exists()
+
+
+def test_topic_list_filters_solved_and_unsolved(client, forums, topic, reply, trusted):
+    from forum.services import topic_create
+
+    open_topic = topic_create(
+        forum=forums["fr"],
+        user=trusted,
+        subject="Question toujours ouverte",
+        content="Personne n'a trouvé.",
+    )
+    TopicSolution.objects.create(topic=topic, post=reply, marked_by=trusted)
+    solved = client.get(forum_path(forums["fr"]) + "?status=solved").content.decode()
+    assert topic.subject in solved
+    assert open_topic.subject not in solved
+    unsolved = client.get(
+        forum_path(forums["fr"]) + "?status=unsolved"
+    ).content.decode()
+    assert open_topic.subject in unsolved
+    assert topic.subject not in unsolved
+
+
+def test_moderator_promotes_a_solved_topic_to_a_kb_draft(
+    client, topic, reply, trusted, moderator
+):
+    kb_services = pytest.importorskip("kb.services")
+    if not hasattr(kb_services, "article_draft_create"):
+        pytest.skip("kb.services.article_draft_create is not available yet")
+    from kb.models import ArticleCredit, ArticleEdit, ArticlePage
+    from tests.factories import user_with_role
+    from tests.kb.factories import build_kb_tree
+
+    build_kb_tree()
+    TopicSolution.objects.create(topic=topic, post=reply, marked_by=trusted)
+    client.force_login(moderator)
+    response = client.post(f"/fr/forum/topic/{topic.pk}/promote/")
+    assert response.status_code == 302
+    promotion = TopicPromotion.objects.get(topic=topic)
+    page = ArticlePage.objects.get(pk=promotion.article_page_id)
+    assert page.title == topic.subject
+    assert not page.live
+    edit = ArticleEdit.objects.get(page=page)
+    assert edit.status == ArticleEdit.Status.PENDING
+    credited = set(
+        ArticleCredit.objects.filter(page=page).values_list("user", flat=True)
+    )
+    assert credited == {trusted.pk, moderator.pk}
+    # Not yet published: readers see no link to it.
+    client.logout()
+    assert (
+        "est maintenant un article"
+        not in client.get(topic_path(topic)).content.decode()
+    )
+
+    kb_services.article_edit_approve(
+        edit=edit, reviewer=user_with_role("trusted members")
+    )
+    page.refresh_from_db()
+    page_html = client.get(topic_path(topic)).content.decode()
+    assert "Cette solution est maintenant un article" in page_html
+    assert page.url in page_html
+
+
+def test_unsolved_topic_cannot_be_promoted(client, topic, reply, moderator):
+    client.force_login(moderator)
+    response = client.post(f"/fr/forum/topic/{topic.pk}/promote/")
+    assert response.status_code == 409
+    assert not TopicPromotion.objects.exists()
+
+
+def test_members_cannot_promote(client, topic, reply, trusted):
+    TopicSolution.objects.create(topic=topic, post=reply, marked_by=trusted)
+    client.force_login(trusted)
+    assert client.post(f"/fr/forum/topic/{topic.pk}/promote/").status_code == 403

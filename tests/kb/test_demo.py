@@ -1,0 +1,25 @@
+import io
+
+from kb.demo import ARTICLES, load_demo_articles
+from kb.models import ArticlePage
+
+
+def test_demo_articles_are_bilingual_and_idempotent(db, client):
+    first = load_demo_articles(io.StringIO())
+    assert first["created"] == 2 * len(ARTICLES) >= 20
+    second = load_demo_articles(io.StringIO())
+    assert second == {"created": 0, "updated": 0, "unchanged": 2 * len(ARTICLES)}
+    fr = ArticlePage.objects.get(
+        source_key="demo/connexion/voyants-box", locale__language_code="fr"
+    )
+    en = ArticlePage.objects.get(
+        source_key="demo/connexion/voyants-box", locale__language_code="en"
+    )
+    assert fr.translation_key == en.translation_key
+    assert fr.url == "/fr/kb/connexion/voyants-box/"
+    assert en.url == "/en/kb/connection/router-lights/"
+    html = client.get(en.url).content.decode()
+    assert "callout-warning" in html and "<ol" in html
+    assert "Lire en français" in html
+    for article in ArticlePage.objects.live():
+        assert article.summary and article.symptoms

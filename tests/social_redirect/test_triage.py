@@ -1,0 +1,144 @@
+import pytest
+
+from social_redirect.services.replies import reply_draft, x_length
+from social_redirect.triage import (
+    UNHAPPY_THRESHOLD,
+    addressed_brand_words,
+    clean_for_search,
+    detect_language,
+    private_signals,
+    unhappiness,
+)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ma box ne marche toujours pas depuis hier, c'est nul", "fr"),
+        ("Impossible de me connecter à mon compte, aidez-moi svp", "fr"),
+        ("My internet has been down since this morning, any news?", "en"),
+        ("I can't log in to my account", "en"),
+    ],
+)
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toujours pas de connexion depuis 3 jours, c'est inadmissible !!! #fail",
+        "Je ne suis pas content du tout de votre service",
+        "@EntraideTelecom panne internet ce matin 😡",
+        "Votre SAV est une HONTE, personne ne répond",
+    ],
+)
+def test_french_complaints_are_unhappy(text):
+    assert unhappiness(text, "fr") >= UNHAPPY_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci pour la réponse rapide, tout marche maintenant",
+        "pas mal le nouveau site",
+        "Quelle est l'adresse de la boutique de Lyon ?",
+    ],
+)
+def test_french_calm_posts_are_not_unhappy(text):
+    assert unhappiness(text, "fr") < UNHAPPY_THRESHOLD
+
+
+def test_english_unhappiness_and_rules():
+    calm = unhappiness("How do I change my wifi password?", "en")
+    angry = unhappiness("My internet is STILL NOT working, this is terrible 😡", "en")
+    thanks = unhappiness("Thanks, great help!", "en")
+    assert angry >= UNHAPPY_THRESHOLD > calm
+    assert thanks < UNHAPPY_THRESHOLD
+    # Each rule adds to an otherwise neutral post.
+    base = unhappiness("The router lights are orange", "en")
+    assert unhappiness("The router lights are orange #fail", "en") > base
+    assert unhappiness("The router lights are orange for 3 days", "en") > base
+    assert unhappiness("The router lights are orange!!!", "en") > base
+
+
+def test_negation_flips_french_praise():
+    assert unhappiness("content", "fr") < unhappiness("pas content", "fr")
+
+
+@pytest.mark.parametrize(
+    "text, signal",
+    [
+        ("I want a refund now", "refund"),
+        ("J'ai été débité deux fois ce mois-ci", "charged"),
+        ("Ma facture de mars est fausse", "invoice"),
+        ("Mon compte a été piraté !", "hacked"),
+        ("My account was hacked", "hacked"),
+        ("Commande n° AB12345 jamais reçue", "account_number"),
+        ("client 12345678 toujours sans ligne", "long_number"),
+        ("Vous avez mes données personnelles ?", "personal_data"),
+    ],
+)
+def test_private_signals(text, signal):
+    assert signal in private_signals(text)
+
+
+def test_no_private_signal_on_a_general_question():
+    assert private_signals("Comment configurer le wifi de ma box ?") == []
+    # A status URL's long id is not an account number.
+    assert private_signals("see https://x.com/someone/status/1234567890123") == []
+
+
+def test_cleaning_removes_handles_and_urls_and_splits_hashtags():
+    query = clean_for_search(
+        "@EntraideTelecom ma #BoxInternet est HS https://t.co/abc mdp oublié", "fr"
+    )
+    assert "entraidetelecom" not in query and "t.co" not in query
+    assert "box" in query and "internet" in query
+    assert "mot de passe" in query
+
+
+def test_brand_words_from_handles():
+    assert {"playstation", "rockstar"} <= addressed_brand_words(
+        "@AskPlayStation @RockstarSupport hello"
+    )
+
+
+@pytest.mark.django_db
+def test_reply_counts_urls_as_23_characters():
+    link = "https://entraide.example/r/AbCdEfGh" + "x" * 60
+    assert x_length(f"hello {link}") == len("hello ") + 23
+    reply = reply_draft(
+        variant="article",
+        lang="fr",
+        handle="client_mecontent",
+        link=link,
+        title="Comment redémarrer sa box " * 20,
+    )
+    assert x_length(reply) <= 280
+    assert link in reply
+    assert reply.startswith("@client_mecontent")
+    assert "désolés" in reply.lower()
+
+
+@pytest.mark.django_db
+def test_reply_language_and_automatic_label():
+    fr = reply_draft(variant="automatic", lang="fr", handle="a", link="https://x.y/r/1")
+    en = reply_draft(variant="automatic", lang="en", handle="a", link="https://x.y/r/1")
+    assert "Réponse automatique" in fr
+    assert "Automated reply" in en
+    manual = reply_draft(
+        variant="ticket", lang="en", handle="a", link="https://x.y/r/1"
+    )
+    assert "Automated reply" not in manual and "ticket" in manual
+
+
+@pytest.mark.django_db
+def test_staff_template_without_label_still_labelled():
+    from social_redirect.services.replies import reply_template_save
+
+    reply_template_save(variant="automatic", lang="en", text="{name} Got it! {link}")
+    reply = reply_draft(
+        variant="automatic", lang="en", handle="bob", link="https://x.y/r/1"
+    )
+    assert reply.startswith("[Automated reply] @bob Got it!")
