@@ -5,6 +5,8 @@ sanitized HTML every time the block is serialized (that is, at write time), so
 what a page renders is always the output of ``config.sanitize``.
 """
 
+import functools
+
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -13,6 +15,18 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from config.sanitize import markdown_to_html, plain_text
+
+
+@functools.lru_cache(maxsize=1024)
+def render_markdown(source):
+    """Sanitized HTML of Markdown ``source``.
+
+    Saving and publishing a page serializes every block several times (the
+    revision, the change check, the publish), and Markdown + bleach is the
+    slow part of an article save; the output depends on the text only. The
+    bound keeps memory small while still covering every block of a page.
+    """
+    return markdown_to_html(source)
 
 
 class MarkdownValue:
@@ -25,7 +39,7 @@ class MarkdownValue:
     @cached_property
     def html(self):
         if self._html is None:
-            return markdown_to_html(self.source)
+            return render_markdown(self.source)
         return self._html
 
     def __str__(self):
@@ -71,7 +85,7 @@ class MarkdownBlock(blocks.FieldBlock):
 
     def get_prep_value(self, value):
         value = self.to_python(value)
-        return {"source": value.source, "html": markdown_to_html(value.source)}
+        return {"source": value.source, "html": render_markdown(value.source)}
 
     def get_form_state(self, value):
         return self.value_for_form(value)
@@ -110,7 +124,12 @@ class CodeBlock(blocks.StructBlock):
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
-        choices=[("notice", _("Notice")), ("warning", _("Warning"))],
+        choices=[
+            ("notice", _("Notice")),
+            ("info", _("Information")),
+            ("tip", _("Tip")),
+            ("warning", _("Warning")),
+        ],
         default="notice",
         label=_("Kind"),
     )

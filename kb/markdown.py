@@ -9,6 +9,9 @@ from wagtail.rich_text import expand_db_html
 
 from kb.blocks import MarkdownValue
 
+# Callout kinds with a look of their own (kb.css); others are plain callouts.
+CALLOUT_LOOKS = {"warning", "info", "tip"}
+
 
 def _md(value):
     return value.source if isinstance(value, MarkdownValue) else str(value or "")
@@ -25,8 +28,8 @@ def _block_to_markdown(block_type, value):
             f"```{value.get('language') or ''}\n{value.get('code', '').rstrip()}\n```"
         )
     if block_type == "callout":
-        kind = "warning" if value.get("kind") == "warning" else "notice"
-        css = "callout callout-warning" if kind == "warning" else "callout"
+        kind = value.get("kind")
+        css = f"callout callout-{kind}" if kind in CALLOUT_LOOKS else "callout"
         return f'<div class="{css}" markdown="1">\n\n{_md(value.get("text"))}\n\n</div>'
     if block_type == "steps":
         return "\n".join(

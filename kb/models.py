@@ -135,6 +135,18 @@ class ArticlePage(RoutablePageMixin, Page):
         default=False,
         help_text=_("Only trusted members and staff may edit a protected article."),
     )
+    attribution = models.CharField(
+        _("source / credit"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Where the text comes from and its licence, shown under the article "
+            "(e.g. “alwaysdata documentation contributors (CC BY-SA 4.0)”)."
+        ),
+    )
+    # Hash of what the importer last wrote: an unchanged source file is skipped
+    # on re-import, which keeps community edits made since.
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -147,6 +159,7 @@ class ArticlePage(RoutablePageMixin, Page):
     settings_panels = Page.settings_panels + [
         FieldPanel("protected"),
         FieldPanel("source_key"),
+        FieldPanel("attribution"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

@@ -93,6 +93,8 @@ def _site_root():
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         root = Page.get_first_root_node()
+        if root is None:
+            return None
         home = root.get_children().first()
         if home is None:
             home = root.add_child(
@@ -111,10 +113,12 @@ def kb_structure_ensure():
     database. Returns ``{lang: KnowledgeBaseIndexPage}``, empty when there is
     no Wagtail page tree to build on (a flushed database).
     """
+    home = _site_root()
+    if home is None:
+        return {}
     langs = _languages()
     for lang in langs:
         locale_for(lang)
-    home = _site_root()
     roots = {}
     fr_index = None
     for lang in langs:
@@ -293,6 +297,7 @@ def _signature(page):
         "symptoms": page.symptoms,
         "last_reviewed": page.last_reviewed,
         "source_key": page.source_key,
+        "attribution": page.attribution,
     }
 
 
@@ -390,6 +395,8 @@ def article_upsert(
     user=None,
     summary_of_change="",
     publish=True,
+    attribution=None,
+    import_hash=None,
 ):
     """Create or update an article under the category ``parent``, as a new
     published revision (or a draft with ``publish=False``).
@@ -403,6 +410,8 @@ def article_upsert(
       a translation_key (Wagtail i18n).
     - ``user``: credited author of the revision (None for imports);
       ``summary_of_change`` is shown in the history.
+    - ``attribution``: the "Source / credit" line; ``import_hash``: the
+      importer's hash of its input. None leaves the current value.
 
     Returns ``(page, status)``, status "created", "updated" or "unchanged"
     (nothing differs: no revision is written, so re-imports are idempotent).
@@ -431,6 +440,8 @@ def article_upsert(
             symptoms=symptoms,
             source_key=source_key,
             last_reviewed=last_reviewed,
+            attribution=(attribution or "")[:255],
+            import_hash=import_hash or "",
             locale=locale,
             live=False,
         )
@@ -467,9 +478,18 @@ def article_upsert(
     page.symptoms = symptoms
     page.source_key = source_key or page.source_key
     page.last_reviewed = last_reviewed
+    if attribution is not None:
+        page.attribution = attribution[:255]
     page.tags.set(tags)
     if _signature(page) == before and (page.live or not publish):
+        if import_hash is not None and page.import_hash != import_hash:
+            # Same content from a new hash (e.g. a new import format): remember
+            # it so the next run skips the file without rendering it.
+            ArticlePage.objects.filter(pk=page.pk).update(import_hash=import_hash)
+            page.import_hash = import_hash
         return page, "unchanged"
+    if import_hash is not None:
+        page.import_hash = import_hash
     base = page.live_revision
     revision = page.save_revision(user=user, log_action=True)
     if publish:

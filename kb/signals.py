@@ -1,7 +1,7 @@
 """Keep the KB tree present and the page cache honest."""
 
 from django.db.models.signals import post_delete, post_migrate, post_save
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
@@ -16,6 +16,10 @@ def _ensure_structure(sender, app_config=None, using="default", **kwargs):
 
     tables = connections[using].introspection.table_names()
     if KnowledgeBaseIndexPage._meta.db_table not in tables:
+        return
+    # After a flush the tables exist but Wagtail's root page does not: there
+    # is nothing to build on, and a crash here would break the flush.
+    if not Page.objects.using(using).filter(depth=1).exists():
         return
     kb_structure_ensure()
 

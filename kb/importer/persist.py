@@ -2,13 +2,12 @@
 
 Sections become (nested) categories, articles become ArticlePages, translations
 share a translation_key. Re-runs are idempotent: what we would write is hashed
-and the hash is kept in the import's edit summary, so a file whose rendered
+and the hash is kept in ``ArticlePage.import_hash``, so a file whose rendered
 content did not change is left alone, including any community edit made since.
 """
 
 import hashlib
 import json
-import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,17 +18,15 @@ from django.db.models.signals import post_save
 from django.utils.text import slugify
 
 from kb import services
-from kb.models import ArticleEdit, ArticlePage, CategoryPage, KnowledgeBaseIndexPage
+from kb.models import ArticlePage, CategoryPage, KnowledgeBaseIndexPage
 
 from .content import truncate
 from .tree import ROOT_CATEGORY_TITLES, rewrite_version_links
 
 # Bump when the rendering changes so every article is written again once.
-IMPORT_FORMAT = 1
-_HASH_RE = re.compile(r"\[import:([0-9a-f]{16})\]")
-ATTRIBUTION_LABELS = {"fr": "Source : {}", "en": "Source: {}"}
-# Our callout block knows two looks; Hugo's note/info/tip are all "notice".
-CALLOUT_KIND = {"warning": "warning"}
+IMPORT_FORMAT = 2
+# Hugo ``notice`` kinds → our callout kinds; anything else is a plain note.
+CALLOUT_KIND = {"warning": "warning", "info": "info", "tip": "tip", "note": "notice"}
 
 
 @dataclass
@@ -310,29 +307,16 @@ class TreeImporter:
             "slug",
             "symptoms",
             "last_reviewed",
+            "import_hash",
         )
-        for pk, key, lang, slug, symptoms, last_reviewed in rows:
+        for pk, key, lang, slug, symptoms, last_reviewed, digest in rows:
             pages[(key, lang)] = {
                 "pk": pk,
                 "slug": slug,
                 "symptoms": symptoms,
                 "last_reviewed": last_reviewed,
+                "hash": digest,
             }
-        hashes = {}
-        edits = (
-            ArticleEdit.objects.filter(
-                page_id__in=[p["pk"] for p in pages.values()],
-                kind=ArticleEdit.Kind.IMPORT,
-            )
-            .order_by("page_id", "-created_at", "-pk")
-            .values_list("page_id", "summary")
-        )
-        for page_id, summary in edits:
-            if page_id not in hashes:
-                match = _HASH_RE.search(summary)
-                hashes[page_id] = match.group(1) if match else None
-        for info in pages.values():
-            info["hash"] = hashes.get(info["pk"])
         return pages
 
     def _import_articles(self):
@@ -399,9 +383,6 @@ class TreeImporter:
                         {"language": segment["language"][:30], "code": segment["code"]},
                     )
                 )
-        if self.attribution:
-            label = ATTRIBUTION_LABELS.get(version.lang, ATTRIBUTION_LABELS["en"])
-            blocks.append(("markdown", "*" + label.format(self.attribution) + "*"))
         return blocks
 
     def _upsert_article(self, node, version, found, first_page):
@@ -420,11 +401,12 @@ class TreeImporter:
                     summary,
                     tags,
                     blocks,
+                    self.attribution,
                 ],
                 ensure_ascii=False,
                 sort_keys=True,
             ).encode()
-        ).hexdigest()[:16]
+        ).hexdigest()
         if found and found["hash"] == digest:
             return None, "unchanged"
         if self.dry_run:
@@ -447,7 +429,9 @@ class TreeImporter:
             source_key=node.key,
             locale=version.lang,
             translation_of=translation_of,
-            summary_of_change=f"Imported from {source.rel} [import:{digest}]",
+            summary_of_change=f"Imported from {source.rel}",
+            attribution=self.attribution[:255],
+            import_hash=digest,
         )
         return page, status
 

@@ -77,6 +77,18 @@ def help_centre(tmp_path):
         Ne mettez pas la racine dans le **nom d'hôte**.
         {{% /notice %}}
 
+        {{% notice tip %}}
+        Copiez la valeur depuis votre autorité.
+        {{% /notice %}}
+
+        {{% notice info %}}
+        La propagation prend quelques minutes.
+        {{% /notice %}}
+
+        {{% notice note %}}
+        Les sous-domaines héritent de l'enregistrement.
+        {{% /notice %}}
+
         Voir aussi les [délais](/domains/deadlines).
         """,
     )
@@ -148,7 +160,7 @@ def test_imported_body_has_callouts_code_links_and_credit(help_centre):
 
     fr_blocks = [(b.block_type, b.value) for b in fr.body]
     callouts = [v for t, v in fr_blocks if t == "callout"]
-    assert callouts[0]["kind"] == "warning"
+    assert [c["kind"] for c in callouts] == ["warning", "tip", "info", "notice"]
     assert "racine" in str(callouts[0]["text"])
     assert [
         v["code"] for t, v in ((b.block_type, b.value) for b in en.body) if t == "code"
@@ -160,7 +172,39 @@ def test_imported_body_has_callouts_code_links_and_credit(help_centre):
         assert "images/dns" not in html
         # Both the absolute Hugo link and the relative one reach the page.
         assert f'href="{deadlines.get_url()}"' in html
-        assert "Acme docs (CC BY-SA 4.0)" in html
+        # The credit is a field shown under the article, not part of the text.
+        assert "Acme docs" not in html
+        assert page.attribution == "Acme docs (CC BY-SA 4.0)"
+
+
+def test_imported_article_page_shows_formatted_callouts_and_the_credit(
+    help_centre, client
+):
+    run_import(help_centre, "--attribution", "Acme docs (CC BY-SA 4.0)")
+
+    html = client.get(article("domains/add-caa-record", "fr").url).content.decode()
+
+    assert "<strong>nom d" in html
+    assert "**" not in html
+    assert "callout-tip" in html and "callout-info" in html
+    assert "Source / crédit : Acme docs (CC BY-SA 4.0)" in html
+
+
+def test_import_hash_is_kept_on_the_article_not_in_the_history(help_centre):
+    run_import(help_centre)
+    page = article("domains/deadlines", "en")
+
+    assert len(page.import_hash) == 64
+    assert all("[import:" not in e.summary for e in page.edits.all())
+
+
+def test_changed_attribution_updates_unchanged_files(help_centre):
+    run_import(help_centre, "--attribution", "Acme docs (CC BY-SA 4.0)")
+
+    out, _ = run_import(help_centre, "--attribution", "Acme team (CC BY-SA 4.0)")
+
+    assert counts(out) == {"created": 0, "updated": 4, "unchanged": 4, "failed": 0}
+    assert article("love", "fr").attribution == "Acme team (CC BY-SA 4.0)"
 
 
 def test_broken_front_matter_is_reported_and_the_rest_imported(help_centre):
@@ -241,8 +285,9 @@ def test_attribution_defaults_from_a_licence_file_above_the_tree(help_centre):
     (help_centre.parent / "LICENSE-CC-BY-SA-4.0.txt").write_text("licence")
     out, _ = run_import(help_centre)
     assert "Attribution: acme documentation contributors (CC BY-SA 4.0)" in out
-    assert "acme documentation contributors (CC BY-SA 4.0)" in str(
-        article("love", "fr").body_html()
+    assert (
+        article("love", "fr").attribution
+        == "acme documentation contributors (CC BY-SA 4.0)"
     )
 
 

@@ -407,3 +407,13 @@ def test_queue_by_urgency_and_share_acknowledged_within_the_hour():
     # The answered one counts; the 2-hour-old unanswered one is late; the two
     # younger than an hour are not judged yet.
     assert (in_time, total) == (1, 2) and share == 0.5
+
+
+def test_demo_mentions_are_idempotent():
+    from social_redirect.demo import load_demo_social
+
+    assert load_demo_social() == 5
+    assert load_demo_social() == 0
+    assert set(Mention.objects.values_list("lang", flat=True)) == {"fr", "en"}
+    refund = Mention.objects.get(external_id="demo-2")
+    assert refund.target_kind == "ticket"
