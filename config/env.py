@@ -64,7 +64,7 @@ def env_url(name, schemes, default=""):
     if not parsed.hostname:
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: no host name.")
     try:
-        parsed.port
+        _port = parsed.port  # urlparse only validates the port when asked
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
     return raw

@@ -59,7 +59,9 @@ def ratelimit(scope, limit, period, methods=("POST",), per_user=True, per_ip=Tru
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
                 over = False
-                if per_ip and ratelimit_hit(scope, "ip:" + client_ip(request), limit, period):
+                if per_ip and ratelimit_hit(
+                    scope, "ip:" + client_ip(request), limit, period
+                ):
                     over = True
                 user = getattr(request, "user", None)
                 if per_user and user is not None and user.is_authenticated:

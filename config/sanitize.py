@@ -8,10 +8,45 @@ import bleach
 import markdown as md
 
 ALLOWED_TAGS = [
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
-    "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 ]
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title"],
@@ -46,12 +81,15 @@ def clean_html(html):
     """Strict allow-list cleaning of an HTML fragment."""
     cleaned = _cleaner.clean(html or "")
     return bleach.linkify(
-        cleaned, callbacks=[_linkify_callback], skip_tags=["pre", "code"], parse_email=False
+        cleaned,
+        callbacks=[_linkify_callback],
+        skip_tags=["pre", "code"],
+        parse_email=False,
     )
 
 
 def markdown_to_html(text):
-    """Render member Markdown to clean HTML; raw HTML in it goes through the allow-list."""
+    """Member Markdown to clean HTML; raw HTML in it goes through the allow-list."""
     renderer = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     return clean_html(renderer.convert(text or ""))
 

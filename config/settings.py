@@ -7,7 +7,6 @@ search backend, local-memory cache, console e-mail and immediate tasks. Each
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
 from machina import MACHINA_MAIN_STATIC_DIR, MACHINA_MAIN_TEMPLATE_DIR
 
 from config.env import (
@@ -168,13 +167,17 @@ CACHES["machina_attachments"] = {
 # --- Tasks ----------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+        "BACKEND": env_str(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
     }
 }
 
 # --- E-mail ---------------------------------------------------------------
 globals().update(email_from_url("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Entraide <support@entraide.example>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Entraide <support@entraide.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 
@@ -222,7 +225,10 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_ONLY = False
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
-        """Verified e-mail by default; ``UserFactory(verified=False)`` for a newcomer."""
+        """Verified e-mail by default; ``verified=False`` makes a newcomer."""
         if not create:
             return
         self._unverified = extracted is False

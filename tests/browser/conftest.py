@@ -9,7 +9,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="Debian chromium is not installed: browser tests skipped")
+    skip = pytest.mark.skip(
+        reason="Debian chromium is not installed: browser tests skipped"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -41,12 +43,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR"
+    )
     page = context.new_page()
     page.console_errors = []
     page.on(
         "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
+        lambda message: (
+            message.type == "error" and page.console_errors.append(message.text)
+        ),
     )
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page

@@ -8,7 +8,10 @@ def test_home_in_french_then_english_on_a_phone(live_server, page):
     # The browser asks for French: `/` sends it to /fr/.
     assert page.url == live_server.url + "/fr/"
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("heading", level=1).inner_text() == "Comment pouvons-nous vous aider ?"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Comment pouvons-nous vous aider ?"
+    )
     assert page.get_by_placeholder("Décrivez votre problème").is_visible()
 
     # The language switcher submits on change (progressive enhancement).

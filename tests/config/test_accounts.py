@@ -46,7 +46,8 @@ def test_signup_verify_login_logout(client):
     client.post("/en/accounts/logout/")
     assert "_auth_user_id" not in client.session
     response = client.post(
-        "/en/accounts/login/", {"login": "new.customer@example.org", "password": PASSWORD}
+        "/en/accounts/login/",
+        {"login": "new.customer@example.org", "password": PASSWORD},
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
@@ -67,7 +68,9 @@ def test_second_signup_with_same_email_gets_the_neutral_answer(client):
 def test_password_reset_does_not_reveal_unknown_addresses(client):
     UserFactory(email="known@example.org")
     known = client.post("/en/accounts/password/reset/", {"email": "known@example.org"})
-    unknown = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
+    unknown = client.post(
+        "/en/accounts/password/reset/", {"email": "nobody@example.org"}
+    )
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url
 
@@ -90,10 +93,13 @@ def test_unverified_account_cannot_sign_in_to_write(client):
 def test_login_is_throttled_after_repeated_failures(client):
     UserFactory(email="target@example.org")
     for _ in range(5):
-        client.post("/en/accounts/login/", {"login": "target@example.org", "password": "x"})
+        client.post(
+            "/en/accounts/login/", {"login": "target@example.org", "password": "x"}
+        )
     # Even the right password is refused while the address is throttled.
     response = client.post(
-        "/en/accounts/login/", {"login": "target@example.org", "password": "correct horse 42"}
+        "/en/accounts/login/",
+        {"login": "target@example.org", "password": "correct horse 42"},
     )
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session

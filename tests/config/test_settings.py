@@ -77,7 +77,8 @@ def test_database_url_selects_postgresql(tmp_path):
         "--verbosity",
         "0",
         "-c",
-        "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
+        "from django.db import connection; "
+        "print(connection.vendor, connection.settings_dict['NAME'])",
         tmp_path=tmp_path,
         env_overrides={"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/some_db"},
     )

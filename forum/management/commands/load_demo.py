@@ -12,10 +12,28 @@ from forum.services import profile_get_or_create
 # (username, display name, groups, is_staff, is_superuser)
 DEMO_ACCOUNTS = [
     ("member", "Camille (membre)", [roles.MEMBERS], False, False),
-    ("trusted", "Alex (membre de confiance)", [roles.MEMBERS, roles.TRUSTED_MEMBERS], False, False),
+    (
+        "trusted",
+        "Alex (membre de confiance)",
+        [roles.MEMBERS, roles.TRUSTED_MEMBERS],
+        False,
+        False,
+    ),
     ("moderator", "Sam (modération)", [roles.MEMBERS, roles.MODERATORS], False, False),
-    ("agent", "Dominique (support)", [roles.MEMBERS, roles.SUPPORT_AGENTS], False, False),
-    ("cm", "Morgan (community manager)", [roles.MEMBERS, roles.COMMUNITY_MANAGERS], False, False),
+    (
+        "agent",
+        "Dominique (support)",
+        [roles.MEMBERS, roles.SUPPORT_AGENTS],
+        False,
+        False,
+    ),
+    (
+        "cm",
+        "Morgan (community manager)",
+        [roles.MEMBERS, roles.COMMUNITY_MANAGERS],
+        False,
+        False,
+    ),
     ("admin", "Admin", [roles.MEMBERS, roles.STAFF], True, True),
 ]
 DEMO_PASSWORD = "entraide-demo"
@@ -59,7 +77,11 @@ class Command(BaseCommand):
             email = f"{username}@entraide.example"
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"email": email, "is_staff": is_staff, "is_superuser": is_superuser},
+                defaults={
+                    "email": email,
+                    "is_staff": is_staff,
+                    "is_superuser": is_superuser,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
