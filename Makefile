@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages compilemessages lint check migrate demo clean test-browser
+.PHONY: run test install messages compilemessages lint check migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-compileAPPS := kb forum search social_redirect
+compilemessages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+APPS := kb forum search social_redirect
 MSG_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 # Site-wide strings (config/, site/templates) go to site/locale; each app keeps its own.

@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from config import roles
+from tests.factories import UserFactory, user_with_role
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -19,3 +22,24 @@ def shared_dir():
     if not path.is_dir():
         pytest.skip("../shared is absent")
     return path
+
+
+# People of the community, shared by the app test suites.
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def trusted(db):
+    return user_with_role(roles.TRUSTED_MEMBERS)
+
+
+@pytest.fixture
+def moderator(db):
+    return user_with_role(roles.MODERATORS)
+
+
+@pytest.fixture
+def staff(db):
+    return user_with_role(roles.STAFF)

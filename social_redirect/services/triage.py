@@ -9,12 +9,20 @@ calibrated on real tweets; otherwise, and whenever the post carries a private
 signal, the target is the private ticket form.
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from social_redirect.services.catalog import (
+    documents,
+    keywords,
+    named_sites,
+    site_match,
+    word_names_site,
+)
 from social_redirect.services.semantic import semantic_scores
 from social_redirect.triage import (
     UNHAPPY_THRESHOLD,
@@ -29,6 +37,8 @@ POOL_SIZE = 40
 MAX_CANDIDATES = 5
 BRAND_BONUS = 1.0
 SEMANTIC_WEIGHT = 0.5
+PRIOR_WEIGHT = 0.5
+RRF_K = 10
 
 
 @dataclass
@@ -90,7 +100,12 @@ def _brand_match(hit, brand):
     ).lower()
     # "t-mobile.com" and "wellsfargo" must both meet the handle's words.
     squashed = re.sub(r"[^a-z0-9]", "", haystack)
-    return any(word in haystack or word in squashed for word in brand)
+    whole = set(re.findall(r"[a-z0-9]+", haystack))
+    # "you" from @TeamYouTube is inside "your": short words must stand alone.
+    return any(
+        word in whole if len(word) < 4 else word in haystack or word in squashed
+        for word in brand
+    )
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.I | re.S)
@@ -134,54 +149,87 @@ def _coverage(query, hit):
 def _confidence(coverage, norm_second, brand_hit):
     # Scale-free on purpose: raw scores differ between search backends.
     lead = 1.0 - norm_second
-    value = 0.6 * coverage + 0.25 * lead + (0.15 if brand_hit else 0.0)
+    # Knowing the product the post is about, with answers for it, weighs as
+    # much as sharing most of its words with one article.
+    value = 0.45 * coverage + 0.2 * lead + (0.35 if brand_hit else 0.0)
     return round(max(0.0, min(1.0, value)), 3)
+
+
+def _prior(entry):
+    """How much an article is relied on, from 0 to 1, before reading the post.
+
+    Imported answers gather every reply that linked them, one paragraph each,
+    so a long body is the product's most used answer; people's helpfulness
+    votes (the search boost) count too.
+    """
+    paragraphs = entry.get("paragraphs", 1)
+    return min(1.0, math.log1p(paragraphs) / math.log1p(12))
 
 
 def match_candidates(text, lang, *, semantic=None):
     """``(candidates, confidence)`` for a post, best first.
 
-    ``semantic``: None follows the SOCIAL_SEMANTIC_MATCHING setting (and
-    whether the optional model is installed); False forces lexical only.
+    Several retrievals are fused: the whole cleaned post, its rarer keywords
+    alone, and every article of the product the post addresses (its handles,
+    or a product name in its words). ``semantic``: None follows the
+    SOCIAL_SEMANTIC_MATCHING setting (and whether the optional model is
+    installed); False forces lexical only.
     """
     query = clean_for_search(text, lang)
-    # Our own account is in every post: it says nothing about the product.
+    catalog = documents(lang)
     brand = addressed_brand_words(text, ignore=settings.SOCIAL_OWN_HANDLES)
-    hits = _search(query, lang, POOL_SIZE)
-    raw_top = max((h.score for h in hits), default=0.0)
+    if not any(word_names_site(w, catalog.sites) for w in brand):
+        # "@MojangSupport … my minecraft realm": the post names the product.
+        brand |= named_sites(query, catalog)
     scored = {}
-    for rank, hit in enumerate(hits):
-        # A one-document index scores 0: fall back on the rank then.
-        norm = hit.score / raw_top if raw_top > 0 else 1.0 / (1 + rank)
-        scored[hit.id] = {"hit": hit, "lex": norm, "sem": 0.0}
-    if brand:
-        # Brand articles that share no word with the post still deserve a look.
-        for hit in _search(" ".join(sorted(brand)), lang, POOL_SIZE):
-            scored.setdefault(hit.id, {"hit": hit, "lex": 0.0, "sem": 0.0})
+
+    def entry(doc_id, hit):
+        return scored.setdefault(
+            doc_id, {"hit": hit, "lex": 0.0, "rrf": 0.0, "sem": 0.0}
+        )
+
+    for weight, words in ((1.0, query), (0.5, keywords(query, catalog))):
+        hits = _search(words, lang, POOL_SIZE) if words else []
+        raw_top = max((h.score for h in hits), default=0.0)
+        for rank, hit in enumerate(hits):
+            # A one-document index scores 0: fall back on the rank then.
+            norm = hit.score / raw_top if raw_top > 0 else 1.0 / (1 + rank)
+            item = entry(hit.id, hit)
+            item["lex"] = max(item["lex"], weight * norm)
+            item["rrf"] += weight / (RRF_K + rank)
+    branded = {
+        doc_id for doc_id, info in catalog.items() if brand and site_match(info, brand)
+    }
+    if not branded:
+        branded = _feedback_site(scored, catalog)
+    for doc_id in branded:
+        if doc_id not in scored:
+            entry(doc_id, catalog[doc_id]["doc"])
     similar = []
     if semantic is not False:
         similar = semantic_scores(clean_for_search(text, lang, expand=False), lang)
     if similar:
         top_sem = max(similarity for _doc, similarity in similar) or 1.0
         for doc, similarity in similar:
-            entry = scored.setdefault(doc.doc_id, {"hit": doc, "lex": 0.0, "sem": 0.0})
-            entry["sem"] = max(0.0, similarity) / top_sem
+            entry(doc.doc_id, doc)["sem"] = max(0.0, similarity) / top_sem
+    top_rrf = max((item["rrf"] for item in scored.values()), default=0.0) or 1.0
     # Lexical and semantic scores are each normalised to the query's best,
     # then averaged: words the post shares with an article, and meaning.
     lex_weight = (1 - SEMANTIC_WEIGHT) if similar else 1.0
     ranked = []
-    for entry in scored.values():
-        hit = entry["hit"]
-        brand_hit = bool(brand) and _brand_match(hit, brand)
-        score = lex_weight * entry["lex"] + (
-            SEMANTIC_WEIGHT * entry["sem"] if similar else 0
-        )
+    for doc_id, item in scored.items():
+        hit = item["hit"]
+        info = catalog.get(doc_id, {})
+        brand_hit = doc_id in branded or (bool(brand) and _brand_match(hit, brand))
+        lexical = 0.5 * item["lex"] + 0.5 * item["rrf"] / top_rrf
+        score = lex_weight * lexical + (SEMANTIC_WEIGHT * item["sem"] if similar else 0)
+        score += PRIOR_WEIGHT * _prior(info)
         ranked.append((score + (BRAND_BONUS if brand_hit else 0.0), brand_hit, hit))
-    ranked.sort(key=lambda r: -r[0])
+    ranked.sort(key=lambda r: (-r[0], str(_doc_key(r[2]))))
     candidates = [
         Candidate(
             kind=hit.kind,
-            id=str(getattr(hit, "doc_id", None) or hit.id),
+            id=str(_doc_key(hit)),
             title=hit.title,
             url=hit.url,
             source=hit.source,
@@ -197,6 +245,27 @@ def match_candidates(text, lang, *, semantic=None):
     return candidates, _confidence(
         _coverage(query, top_hit), min(second, 1.0), top_brand
     )
+
+
+def _feedback_site(scored, catalog, depth=3):
+    """Pseudo-relevance feedback on the site: when the post names no product
+    but most of its best lexical matches come from one site, that site's
+    other articles are worth a look too."""
+    best = sorted(scored, key=lambda doc_id: -scored[doc_id]["rrf"])[:depth]
+    counts = {}
+    for doc_id in best:
+        for word in catalog.get(doc_id, {}).get("site_words", ()):
+            counts[word] = counts.get(word, 0) + 1
+    sites = {word for word, n in counts.items() if n * 2 > depth}
+    if not sites:
+        return set()
+    return {
+        doc_id for doc_id, info in catalog.items() if info["site_words"] & sites
+    }
+
+
+def _doc_key(hit):
+    return getattr(hit, "doc_id", None) or hit.id
 
 
 def triage_text(text, lang=None):

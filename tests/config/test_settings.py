@@ -13,7 +13,8 @@ def _manage(*args, env_overrides, tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.endswith("_URL") and key not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}
+        if not key.endswith("_URL")
+        and key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})
     env.update(env_overrides)

@@ -1,8 +1,7 @@
 import pytest
 
-from config import roles
 from forum.services import forum_create, post_create, topic_create
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -18,21 +17,6 @@ def forums(db):
             name="Internet and router", lang="en", parent=en_cat, is_default=True
         ),
     }
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def trusted(db):
-    return user_with_role(roles.TRUSTED_MEMBERS)
-
-
-@pytest.fixture
-def moderator(db):
-    return user_with_role(roles.MODERATORS)
 
 
 @pytest.fixture

@@ -268,6 +268,41 @@ def test_matching_article_is_suggested_for_an_angry_french_post():
 # --- Dashboard ------------------------------------------------------------------
 
 
+def test_post_to_a_product_handle_gets_that_products_article():
+    from social_redirect.services.triage import triage_text
+
+    index_article(
+        id="article:9101",
+        lang="en",
+        title="Console troubleshooting (support.playstation.com)",
+        summary="",
+        symptoms="",
+        body="Restart the console and check for a system update.",
+        tags=[],
+        category="",
+        url="/en/kb/general/console/",
+    )
+    index_article(
+        id="article:9102",
+        lang="en",
+        title="My game keeps freezing on my laptop (support.example.com)",
+        summary="",
+        symptoms="",
+        body="Close other programs while the game runs.",
+        tags=[],
+        category="",
+        url="/en/kb/general/freezing/",
+    )
+    # Shares more words with the laptop article, but is addressed to the
+    # PlayStation account: its articles come first.
+    result = triage_text("@AskPlayStation my game keeps freezing", "en")
+    assert result.candidates[0].url == "/en/kb/general/console/"
+    assert result.target_kind == "article"
+    # The product named in the words counts when the handle names no site.
+    named = triage_text("@SomeGamesCo my playstation game keeps freezing", "en")
+    assert named.candidates[0].url == "/en/kb/general/console/"
+
+
 def test_dashboard_for_community_managers_only(client):
     url = reverse("social_redirect:dashboard")
     assert url == "/fr/social/" or url.endswith("/social/")
