@@ -9,6 +9,7 @@ is relied on. Read from the search index rows and rebuilt when they change.
 
 import re
 import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _lock = threading.Lock()
@@ -45,6 +46,7 @@ def _site_words(site, category):
     return {w for w in words if len(w) > 2}
 
 
+@lru_cache(maxsize=4096)
 def _skeleton(word):
     # "amzn" and "amazon" share their consonants in order: an abbreviation.
     return word[0] + re.sub(r"[aeiouy]", "", word[1:])
@@ -70,8 +72,14 @@ def word_names_site(word, site_words, *, strict=False):
     return False
 
 
-def site_match(info, brand):
-    return any(word_names_site(word, info["site_words"]) for word in brand)
+def site_documents(catalog, brand):
+    """Ids of the documents from the sites the ``brand`` words name."""
+    sites = {
+        site
+        for site in catalog.sites
+        if any(word_names_site(word, (site,)) for word in brand)
+    }
+    return set().union(*(catalog.by_site[site] for site in sites))
 
 
 def documents(lang):
@@ -120,7 +128,11 @@ class _Catalog(dict):
             }
             for word in set(_WORD.findall(f"{doc.title} {body}".lower())):
                 self.df[word] = self.df.get(word, 0) + 1
-        self.sites = set().union(*(info["site_words"] for info in self.values()))
+        self.by_site = {}
+        for doc_id, info in self.items():
+            for word in info["site_words"]:
+                self.by_site.setdefault(word, set()).add(doc_id)
+        self.sites = set(self.by_site)
 
 
 def keywords(query, catalog):

@@ -1,9 +1,11 @@
 """Matching a mention to an article or solved topic through the search service.
 
-The post is cleaned (handles and URLs out, hashtags split, synonyms), searched
-over articles and solved topics in the mention's language, then re-ranked:
-the search score, normalised per query, plus a bonus when the article belongs
-to the product or brand the post addresses (its handle's words). The top
+The post is cleaned (handles and URLs out, hashtags split, synonyms) and
+several retrievals are fused: the whole post and its rare words alone through
+the search service (score normalised per query plus reciprocal rank), every
+article of the product the post addresses (its handles, a product it names,
+or else the site most of the best matches agree on), and the optional
+embedding model. A mild prior favours the articles relied on most. The top
 candidate becomes the target when its confidence passes a threshold
 calibrated on real tweets; otherwise, and whenever the post carries a private
 signal, the target is the private ticket form.
@@ -20,7 +22,7 @@ from social_redirect.services.catalog import (
     documents,
     keywords,
     named_sites,
-    site_match,
+    site_documents,
     word_names_site,
 )
 from social_redirect.services.semantic import semantic_scores
@@ -188,8 +190,12 @@ def match_candidates(text, lang, *, semantic=None):
             doc_id, {"hit": hit, "lex": 0.0, "rrf": 0.0, "sem": 0.0}
         )
 
-    for weight, words in ((1.0, query), (0.5, keywords(query, catalog))):
-        hits = _search(words, lang, POOL_SIZE) if words else []
+    rare = keywords(query, catalog)
+    searches = [(1.0, query, POOL_SIZE)]
+    if rare and rare != query:
+        searches.append((0.5, rare, POOL_SIZE // 2))
+    for weight, words, size in searches:
+        hits = _search(words, lang, size)
         raw_top = max((h.score for h in hits), default=0.0)
         for rank, hit in enumerate(hits):
             # A one-document index scores 0: fall back on the rank then.
@@ -197,9 +203,7 @@ def match_candidates(text, lang, *, semantic=None):
             item = entry(hit.id, hit)
             item["lex"] = max(item["lex"], weight * norm)
             item["rrf"] += weight / (RRF_K + rank)
-    branded = {
-        doc_id for doc_id, info in catalog.items() if brand and site_match(info, brand)
-    }
+    branded = site_documents(catalog, brand) if brand else set()
     if not branded:
         branded = _feedback_site(scored, catalog)
     for doc_id in branded:
@@ -259,9 +263,7 @@ def _feedback_site(scored, catalog, depth=3):
     sites = {word for word, n in counts.items() if n * 2 > depth}
     if not sites:
         return set()
-    return {
-        doc_id for doc_id, info in catalog.items() if info["site_words"] & sites
-    }
+    return set().union(*(catalog.by_site[site] for site in sites))
 
 
 def _doc_key(hit):
