@@ -17,10 +17,6 @@ def _term(word, lang):
     return stem(fold(word), lang)
 
 
-def _matches(word, lang, stems):
-    return _term(word, lang) in stems
-
-
 def snippet(texts, lang, stems, words=SNIPPET_WORDS):
     """Escaped HTML: a window of ``words`` words with the matching ones marked.
 
@@ -38,7 +34,8 @@ def snippet(texts, lang, stems, words=SNIPPET_WORDS):
         if fallback is None:
             fallback = text
         # Each distinct word is stemmed once; most words repeat.
-        matching = {t for t in set(tokens) if _matches(t, lang, stems)}
+        term = _term
+        matching = {t for t in set(tokens) if term(t, lang) in stems}
         if matching:
             hits = [i for i, t in enumerate(tokens) if t in matching]
             return _render(text, hits, words)

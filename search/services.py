@@ -152,13 +152,29 @@ def search(
     return response
 
 
+# Skipping the other columns (tags, dates) saves their conversion per result.
+_HIT_FIELDS = (
+    "kind",
+    "doc_id",
+    "lang",
+    "title",
+    "url",
+    "summary",
+    "symptoms",
+    "body",
+    "source",
+    "category",
+    "solved",
+)
+
+
 def _hits(ranked, plans):
     """SearchHits for [(SearchDocument pk or doc_id, score)], in that order."""
     if not ranked:
         return []
     keys = [key for key, _score in ranked]
     by_pk = isinstance(keys[0], int)
-    rows = SearchDocument.objects.in_bulk(keys, field_name="pk" if by_pk else "doc_id")
+    rows = embedded.documents(keys, "id" if by_pk else "doc_id", _HIT_FIELDS)
     stems = {plan.lang: plan.highlight for plan in plans}
     hits = []
     for key, score in ranked:

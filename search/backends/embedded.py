@@ -7,7 +7,12 @@ are already stemmed) and ts_rank. Field weights: title > summary/symptoms/tags
 (or a topic's question and solution) > body (or replies).
 """
 
+import sqlite3
+import threading
+from contextlib import contextmanager
+
 from django.db import connection
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
 from search.analysis import analyze
 
@@ -42,6 +47,107 @@ def meta_tokens(doc):
 
 def _vendor():
     return connection.vendor
+
+
+# --- SQLite read connections -------------------------------------------------
+#
+# Django opens a new database connection for each request (CONN_MAX_AGE=0, or
+# a new thread per request), and SQLite parses the whole schema (every table
+# of every app, ~2 ms of CPU) on the first statement of each connection: more
+# than the rest of a search outside the full-text query. Searches on a SQLite
+# file therefore read through a few long-lived connections shared by the
+# process. They run in autocommit, so each statement sees the latest commit.
+
+_readers = []
+_readers_lock = threading.Lock()
+MAX_IDLE_READERS = 8
+
+
+def _pooled_reads():
+    """Whether searches may use a pooled connection instead of Django's."""
+    return (
+        connection.vendor == "sqlite"
+        # Inside a transaction (and in tests) this thread's uncommitted writes
+        # must be visible, and an in-memory database exists only in
+        # connection.
+        and not connection.in_atomic_block
+        and not connection.is_in_memory_db()
+    )
+
+
+def _reader_open(name):
+    raw = sqlite3.connect(
+        name,
+        timeout=float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)),
+        check_same_thread=False,
+        isolation_level=None,
+    )
+    raw.execute("PRAGMA query_only = ON")
+    return raw
+
+
+@contextmanager
+def _read_cursor():
+    """A cursor (Django's %s placeholders) for queries that only read."""
+    if not _pooled_reads():
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    name = str(connection.settings_dict["NAME"])
+    raw = None
+    with _readers_lock:
+        while _readers and raw is None:
+            reader_name, candidate = _readers.pop()
+            if reader_name == name:
+                raw = candidate
+            else:
+                candidate.close()
+    if raw is None:
+        raw = _reader_open(name)
+    cursor = raw.cursor(factory=SQLiteCursorWrapper)
+    try:
+        yield cursor
+    except BaseException:
+        raw.close()
+        raise
+    finally:
+        cursor.close()
+    with _readers_lock:
+        if len(_readers) < MAX_IDLE_READERS:
+            _readers.append((name, raw))
+            raw = None
+    if raw is not None:
+        raw.close()
+
+
+def documents(keys, field_name, fields):
+    """{key: SearchDocument with ``fields`` loaded} for pks or doc_ids."""
+    from search.models import SearchDocument
+
+    if not keys:
+        return {}
+    if not _pooled_reads():
+        return SearchDocument.objects.only(*fields).in_bulk(keys, field_name=field_name)
+    wanted = {"id", field_name, *fields}
+    columns = [
+        f.attname for f in SearchDocument._meta.concrete_fields if f.attname in wanted
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM search_searchdocument"
+        f" WHERE {field_name} IN ({', '.join(['%s'] * len(keys))})"
+    )
+    with _read_cursor() as cursor:
+        cursor.execute(sql, list(keys))
+        rows = cursor.fetchall()
+    solved = columns.index("solved") if "solved" in columns else None
+    out = {}
+    for values in rows:
+        if solved is not None and values[solved] is not None:
+            values = list(values)
+            values[solved] = bool(values[solved])
+        doc = SearchDocument.from_db(connection.alias, columns, values)
+        out[getattr(doc, field_name)] = doc
+    return out
 
 
 def index_rows(docs):
@@ -234,21 +340,30 @@ def _search_postgresql(plan, kinds, filters, limit, offset):
 def _search_sqlite(plan, kinds, filters, limit, offset):
     category = (filters or {}).get("category")
     depth = max(MIN_CANDIDATES, (limit + offset) * CANDIDATES_PER_RESULT)
-    sql = f"SELECT rowid, -{_bm25()} AS score, boost FROM search_fts"
+    # Only rowid and score go through the sort: reading a stored column such as
+    # boost here would load the content row of every matching document.
+    sql = f"SELECT rowid, {_bm25()} AS bm25_score FROM search_fts"
     sql += " WHERE search_fts MATCH %s"
     params = [_fts_expression(plan, kinds, filters)]
     if category:
         sql += " AND category = %s"
         params.append(category)
-    # ORDER BY the bm25() call itself: FTS5 then never reads the stored row
-    # of documents outside the top candidates.
-    sql += f" ORDER BY {_bm25()} LIMIT %s"
+    sql += " ORDER BY bm25_score LIMIT %s"
     params.append(depth)
-    with connection.cursor() as cursor:
+    with _read_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+        boosts = {}
+        if rows:
+            cursor.execute(
+                "SELECT id, boost FROM search_searchdocument WHERE id IN ("
+                + ", ".join(["%s"] * len(rows))
+                + ")",
+                [pk for pk, _score in rows],
+            )
+            boosts = dict(cursor.fetchall())
     ranked = sorted(
-        ((pk, float(score) * float(boost or 1.0)) for pk, score, boost in rows),
+        ((pk, -float(score) * float(boosts.get(pk) or 1.0)) for pk, score in rows),
         key=lambda item: (-item[1], item[0]),
     )
     return ranked[offset : offset + limit]
