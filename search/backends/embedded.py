@@ -81,6 +81,7 @@ def _reader_open(name):
         timeout=float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)),
         check_same_thread=False,
         isolation_level=None,
+        uri=True,  # as Django does: NAME may be a "file:" URI
     )
     raw.execute("PRAGMA query_only = ON")
     return raw
@@ -105,13 +106,16 @@ def _read_cursor():
     if raw is None:
         raw = _reader_open(name)
     cursor = raw.cursor(factory=SQLiteCursorWrapper)
+    reusable = False
     try:
-        yield cursor
-    except BaseException:
-        raw.close()
-        raise
+        # Errors come out as Django's exceptions, as with connection.cursor().
+        with connection.wrap_database_errors:
+            yield cursor
+        reusable = True
     finally:
         cursor.close()
+        if not reusable:
+            raw.close()
     with _readers_lock:
         if len(_readers) < MAX_IDLE_READERS:
             _readers.append((name, raw))
