@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,33 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.doc_id} {self.title}"
+
+
+class PostgresIndexRow(models.Model):
+    """The tsvector row of a document on PostgreSQL (table made by migration 0002).
+
+    Only declared so that Django knows the table: `flush` (and so transactional
+    tests) must truncate it together with the documents it references. It is
+    read and written with SQL in search.backends.embedded; on SQLite the table
+    does not exist and the model is never queried.
+    """
+
+    document = models.OneToOneField(
+        SearchDocument,
+        primary_key=True,
+        db_column="doc_id",
+        # The database cascades on PostgreSQL; the ORM must not look for rows
+        # in a table that SQLite does not have.
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    vector = SearchVectorField()
+
+    class Meta:
+        db_table = "search_pg_index"
+
+    def __str__(self):
+        return f"index row {self.pk}"
 
 
 class VocabularyTerm(models.Model):
