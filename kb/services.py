@@ -318,6 +318,16 @@ def _record(page, revision, *, user, summary, kind, status, base_revision=None):
 
 
 @transaction.atomic
+def _existing_page(model, parent, locale, source_key, slug):
+    """The page an upsert updates: same source key in this locale, else same slug."""
+    page = None
+    if source_key:
+        page = model.objects.filter(source_key=source_key, locale=locale).first()
+    if page is None:
+        page = model.objects.child_of(parent).filter(slug=slug).first()
+    return page
+
+
 def category_upsert(
     *,
     parent,
@@ -339,11 +349,7 @@ def category_upsert(
     parent = parent.specific
     locale = _check_locale(parent, locale)
     slug = slugify(slug or title)[:255] or "category"
-    page = None
-    if source_key:
-        page = CategoryPage.objects.filter(source_key=source_key, locale=locale).first()
-    if page is None:
-        page = CategoryPage.objects.child_of(parent).filter(slug=slug).first()
+    page = _existing_page(CategoryPage, parent, locale, source_key, slug)
     if page is None:
         page = CategoryPage(
             title=title,
@@ -425,11 +431,7 @@ def article_upsert(
     stream = _stream_from_input(body_markdown=body_markdown, body=body)
     kind = ArticleEdit.Kind.IMPORT if user is None else ArticleEdit.Kind.EDIT
 
-    page = None
-    if source_key:
-        page = ArticlePage.objects.filter(source_key=source_key, locale=locale).first()
-    if page is None:
-        page = ArticlePage.objects.child_of(parent).filter(slug=slug).first()
+    page = _existing_page(ArticlePage, parent, locale, source_key, slug)
 
     if page is None:
         page = ArticlePage(

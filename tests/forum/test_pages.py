@@ -1,7 +1,14 @@
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.factories import UserFactory
-from tests.forum.conftest import forum_path, topic_create_path, topic_path
+from tests.forum.conftest import (
+    forum_path,
+    post_create_path,
+    topic_create_path,
+    topic_path,
+)
 
 
 def test_index_shows_the_forums_of_the_current_language(client, forums):
@@ -64,3 +71,22 @@ def test_forum_search_redirects_to_the_site_search(client, db):
     location = urlsplit(response["Location"])
     assert location.path == "/fr/search/"
     assert parse_qs(location.query) == {"kind": ["topic"], "q": ["box wifi"]}
+
+
+@pytest.mark.parametrize(
+    ("lang", "new_topic", "reply"),
+    [
+        ("fr", "Poster un nouveau sujet", "Poster une réponse"),
+        ("en", "Post a new topic", "Post a reply"),
+    ],
+)
+def test_post_form_pages_in_both_languages(
+    client, forums, topic, member, lang, new_topic, reply
+):
+    client.force_login(member)
+    create_page = client.get(topic_create_path(forums["fr"], lang)).content.decode()
+    assert f"<h1>{new_topic}" in create_page
+    assert 'name="subject"' in create_page
+    reply_page = client.get(post_create_path(topic, lang)).content.decode()
+    assert f"<h1>{reply}" in reply_page
+    assert 'name="content"' in reply_page
