@@ -4,11 +4,14 @@
 Generates articles and forum topics from the alwaysdata help-centre text
 (10,000 articles and 50,000 forum posts by default, grouped into topics of five
 posts), indexes them straight into the search tables of a fresh temporary
-SQLite database, then measures GET /api/search through a threaded WSGI server
-on 127.0.0.1 (a separate process) with 1 and 8 client threads. The same is
-repeated with one tenth of the data.
+SQLite database, then measures GET /api/search through gunicorn on 127.0.0.1,
+as deployed (gthread workers, one per CPU by default, 4 threads each, no
+preload: each worker opens its own database connections), with 1 and 8 client
+threads. Server CPU per request sums the gunicorn master and its workers. The
+same is repeated with one tenth of the data.
 
     .venv/bin/python bench/search_speed.py [--articles 10000] [--posts 50000]
+        [--requests 400] [--workers N]
 """
 
 import argparse
@@ -131,46 +134,74 @@ def queries(seed=2):
 # --- server ----------------------------------------------------------------
 
 
-def serve(port):
-    """Child process: a threaded WSGI server running the project."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-    from django.core.wsgi import get_wsgi_application
-
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-        request_queue_size = 64
-
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = make_server("127.0.0.1", port, get_wsgi_application(), Server, QuietHandler)
-    httpd.serve_forever()
-
-
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(tmp):
-    port = free_port()
-    env = {**os.environ, "VAR_DIR": str(tmp)}
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), "--tmp", str(tmp)], env=env
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+def stop_server(process):
+    if process.poll() is None:
+        process.terminate()
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_server(tmp, workers, threads):
+    """gunicorn (gthread) serving the project from the temporary database."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "VAR_DIR": str(tmp),
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "ERROR",
+        # The client sends "Host: 127.0.0.1".
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("ELASTICSEARCH_URL", None)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with status {process.returncode}")
+            try:
+                # The master listens before its workers have loaded Django:
+                # wait for a real response.
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/api/search?q=ping", headers={"Host": "127.0.0.1"})
+                conn.getresponse().read()
+                conn.close()
                 return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the bench server did not start")
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("the bench server did not start")
+    except BaseException:
+        stop_server(process)
+        raise
 
 
 def cpu_seconds(pid):
@@ -180,6 +211,36 @@ def cpu_seconds(pid):
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """Process ids whose parent is ``pid`` (Linux)."""
+    found = set()
+    try:
+        for path in Path(f"/proc/{pid}/task").glob("*/children"):
+            found.update(int(child) for child in path.read_text().split())
+        if found:
+            return found
+    except OSError:
+        pass
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(path.parent.name))
+    return found
+
+
+def server_cpu_seconds(pid):
+    """CPU time of the gunicorn master plus all its workers, or None."""
+    total = cpu_seconds(pid)
+    if total is None:
+        return None
+    for child in children(pid):
+        total += cpu_seconds(child) or 0
+    return total
 
 
 def measure(port, workload, concurrency, total):
@@ -225,7 +286,7 @@ def measure(port, workload, concurrency, total):
     }
 
 
-def run_size(tmp, articles, posts, requests):
+def run_size(tmp, articles, posts, requests, workers, threads):
     from django.db import connection
 
     from search import services
@@ -241,16 +302,18 @@ def run_size(tmp, articles, posts, requests):
         f"{seconds:.1f} s ({count / seconds:.0f} docs/s, "
         f"{(articles + posts) / seconds:.0f} articles+posts/s)"
     )
-    process, port = start_server(tmp)
+    process, port = start_server(tmp, workers, threads)
     results = {}
     try:
         workload = queries()
-        measure(port, workload, 4, 100)  # warm caches (vocabulary, page cache)
+        # Steady state: every worker process has loaded its per-process caches
+        # (vocabulary, spelling index, document tables) before the timing.
+        measure(port, workload, workers * threads, 100 * workers)
         for concurrency in (1, 8):
             total = requests if concurrency == 1 else requests * 2
-            cpu_before = cpu_seconds(process.pid)
+            cpu_before = server_cpu_seconds(process.pid)
             result = measure(port, workload, concurrency, total)
-            cpu_after = cpu_seconds(process.pid)
+            cpu_after = server_cpu_seconds(process.pid)
             results[concurrency] = result
             cpu = (
                 f", server CPU {(cpu_after - cpu_before) * 1000 / result['n']:.1f} "
@@ -264,8 +327,7 @@ def run_size(tmp, articles, posts, requests):
                 f"{result['rps']:.0f} req/s, errors {result['errors']}{cpu}"
             )
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
     return results
 
 
@@ -274,13 +336,16 @@ def main():
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--tmp", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default: 2 x CPUs + 1, gunicorn's advice)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per gunicorn worker"
+    )
     args = parser.parse_args()
-    if args.serve:
-        setup_django(args.tmp)
-        serve(args.serve)
-        return
     if not CONTENT.is_dir():
         sys.exit(f"{CONTENT} is absent: nothing to generate from.")
     with tempfile.TemporaryDirectory(prefix="entraide-speed-") as tmp:
@@ -292,8 +357,21 @@ def main():
         with connection.cursor() as cursor:
             # Readers never wait for the query log writer (a deployment setting).
             cursor.execute("PRAGMA journal_mode=WAL")
-        full = run_size(tmp, args.articles, args.posts, args.requests)
-        tenth = run_size(tmp, args.articles // 10, args.posts // 10, args.requests)
+        print(
+            f"server: gunicorn gthread, {args.workers} workers x {args.threads}"
+            " threads on 127.0.0.1"
+        )
+        full = run_size(
+            tmp, args.articles, args.posts, args.requests, args.workers, args.threads
+        )
+        tenth = run_size(
+            tmp,
+            args.articles // 10,
+            args.posts // 10,
+            args.requests,
+            args.workers,
+            args.threads,
+        )
         print("\nratio full / tenth of the data (target < 3):")
         for concurrency in (1, 8):
             print(

@@ -62,15 +62,29 @@ def normalize_lang(lang):
     return lang if lang in LANGUAGES else None
 
 
+# Combining marks left by NFKD on Latin text (accents, cedilla, diaeresis).
+# Marks of other scripts sit between characters that are not words anyway.
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
 def fold(text):
     """Lower case without accents: "Électricité" -> "electricite"."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("œ", "oe")
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return text.replace("œ", "oe")
 
 
 def words(text):
     """Folded words of ``text`` after removing elisions (no stop words removed)."""
-    return _WORD.findall(fold(_ELISION.sub(" ", text or "")))
+    text = text or ""
+    # The elision pattern is slow on long texts; most have no apostrophe at all.
+    if "'" in text or "’" in text or "`" in text:
+        text = _ELISION.sub(" ", text)
+    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=50_000)
@@ -89,16 +103,33 @@ def is_stop_word(word, lang):
     return word in STOP_WORDS.get(lang, ()) or len(word) == 1 and not word.isdigit()
 
 
+_stems = {lang: {} for lang in LANGUAGES}
+MAX_CACHED_STEMS = 200_000
+
+
 def analyze(text, lang):
     """Index terms of ``text``: folded, elisions and stop words removed, stemmed."""
     lang = normalize_lang(lang) or "fr"
-    return [stem(w, lang) for w in words(text) if not is_stop_word(w, lang)]
+    stops = STOP_WORDS[lang]
+    # Indexing analyses millions of words: a plain dict lookup per word is
+    # several times cheaper than stem()'s checks and lru_cache.
+    cache = _stems[lang]
+    if len(cache) > MAX_CACHED_STEMS:
+        cache.clear()
+    out = []
+    for word in words(text):
+        if word in stops:
+            continue
+        term = cache.get(word)
+        if term is None:
+            if len(word) == 1 and not word.isdigit():
+                continue
+            term = cache[word] = stem(word, lang)
+        out.append(term)
+    return out
 
 
 def surface_words(text, lang):
     """Folded words worth suggesting back to people (not stop words, not numbers)."""
-    return [
-        w
-        for w in words(text)
-        if len(w) > 2 and not w.isdigit() and not is_stop_word(w, lang)
-    ]
+    stops = STOP_WORDS.get(lang, ())
+    return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in stops]

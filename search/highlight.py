@@ -1,9 +1,22 @@
-"""Snippets: the passage of a document that best matches the query, with <mark>."""
+"""Snippets: the passage of a document that best matches the query, with <mark>.
+
+A snippet is built for every hit of every search, and documents run to several
+KB, so the whole text is never tokenised, stemmed or escaped word by word in
+Python. Instead the text is turned, in C (one encode and one translate), into a
+bytes "shadow" of the same length: each word character becomes its folded ASCII
+letter and everything between words a space. Matching words are then located
+with ``bytes.find`` and only those candidates are stemmed; words are counted
+with ``bytes.count``; only the chosen window is escaped. Anything the shadow
+cannot represent exactly is marked and checked on the real text, so the result
+is the one a full tokenisation (``\\w+``, fold, stem) would give.
+"""
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from html import escape
-from itertools import islice
+from itertools import accumulate
+from os.path import commonprefix
 
 from search.analysis import fold, stem
 
@@ -11,10 +24,171 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 32
 _SCAN_CHARS = 20_000
 
+_WORD_BYTE = re.compile(rb"[^ ]")
+_ODD = ord("?")
+_PLAIN = re.compile(r"[a-z0-9_]+")
+
 
 @lru_cache(maxsize=200_000)
 def _term(word, lang):
     return stem(fold(word), lang)
+
+
+def _shadow_tables():
+    # Latin-1 byte -> folded ASCII word byte, b" " between words, b"?" for a
+    # word character whose fold is not one ASCII character (ß, æ, µ, ½, ...),
+    # which must then be judged on the real text.
+    table = bytearray(256)
+    for b in range(256):
+        c = chr(b)
+        if not _TOKEN.fullmatch(c):
+            table[b] = 32
+            continue
+        folded = fold(c)
+        table[b] = ord(folded) if _PLAIN.fullmatch(folded) else _ODD
+    strict = bytes(table)
+    # After encode(errors="replace") a b"?" may stand for any character.
+    table[_ODD] = _ODD
+    return strict, bytes(table)
+
+
+_SHADOW, _SHADOW_REPLACED = _shadow_tables()
+_BINARY = bytes(32 if b == 32 else 97 for b in range(256))
+
+# Punctuation common in typeset text and outside Latin-1, swapped for Latin-1
+# punctuation before encoding so that it need not be looked at one by one.
+_TYPOGRAPHIC = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u2026", "."),
+    ("\u2022", "*"),
+    ("\u20ac", "$"),
+    ("\u202f", " "),
+    ("\u2009", " "),
+    ("\u200b", " "),
+)
+
+# Snowball (French and English) rewrites at most the last two letters of a stem
+# (y -> i, ic -> iqu, amment -> ant, aux -> al, ence -> ent, eus -> eux,
+# biliti -> ble, dying -> die, hoping -> hope, ...), and only with these
+# endings; everything before them is a prefix of the folded word.
+_REWRITTEN_TWO = ("qu", "nt", "le", "ie")
+_REWRITTEN_ONE = ("e", "i", "l", "t", "x", "y")
+
+
+def _anchor(term):
+    if term.endswith(_REWRITTEN_TWO):
+        prefix = term[:-2]
+    elif term.endswith(_REWRITTEN_ONE):
+        prefix = term[:-1]
+    else:
+        prefix = term
+    return prefix or term[:1]
+
+
+@lru_cache(maxsize=1024)
+def _anchors(stems):
+    """Prefixes that every plain word stemming to one of ``stems`` starts with."""
+    # A stem with anything but [a-z0-9_] can only come from a word holding a
+    # b"?" in the shadow, and those words are all checked on the real text.
+    prefixes = sorted({_anchor(s) for s in stems if _PLAIN.fullmatch(s)})
+    # Each anchor costs a scan of the text, each extra candidate word much
+    # less: anchors sharing 4 letters (completions of what is being typed)
+    # are searched as one.
+    kept = []
+    for p in prefixes:
+        if kept:
+            common = commonprefix((kept[-1], p))
+            if len(common) >= min(4, len(kept[-1])):
+                kept[-1] = common
+                continue
+        kept.append(p)
+    return tuple(p.encode("ascii") for p in kept)
+
+
+@lru_cache(maxsize=100_000)
+def _plain_term(word, lang):
+    # A shadow word without b"?" is already the folded text of the word.
+    return stem(word.decode("ascii"), lang)
+
+
+def _shadow(text):
+    """One byte per character of ``text``, between two spaces (see above).
+
+    Returns None when too many characters would need checking one by one
+    (non-Latin scripts): a plain tokenisation is then cheaper.
+    """
+    try:
+        raw = text.encode("latin-1")
+        table = _SHADOW
+    except UnicodeEncodeError:
+        raw = text.encode("latin-1", "replace")
+        if raw.count(b"?") > 8:
+            latin = text
+            for char, plain in _TYPOGRAPHIC:
+                latin = latin.replace(char, plain)
+            raw = latin.encode("latin-1", "replace")
+        table = _SHADOW_REPLACED
+    shadow = b"".join((b" ", raw.translate(table), b" "))
+    if b"?" not in shadow:
+        return shadow
+    if shadow.count(b"?") > max(64, len(text) // 16):
+        return None
+    fixed = bytearray(shadow)
+    i = shadow.find(b"?")
+    while i != -1:
+        char = text[i - 1]
+        if not (char.isalnum() or char == "_"):  # exactly what \w matches
+            fixed[i] = 32
+        i = shadow.find(b"?", i + 1)
+    return bytes(fixed)
+
+
+def _find_hits(text, shadow, lang, stems):
+    """Sorted (start, end) shadow offsets of the words whose stem is in stems."""
+    hits = []
+    find = shadow.find
+    seen = {}
+    for anchor in _anchors(frozenset(stems)):
+        i = find(anchor)
+        while i != -1:
+            if shadow[i - 1] != 32:  # inside a word
+                i = find(anchor, i + 1)
+                continue
+            end = find(b" ", i)
+            word = shadow[i:end]
+            ok = seen.get(word)
+            if ok is None:
+                # A word with a b"?" is judged on the real text below.
+                ok = seen[word] = b"?" not in word and _plain_term(word, lang) in stems
+            if ok:
+                hits.append((i, end))
+            i = find(anchor, end)
+    i = find(b"?")
+    while i != -1:
+        start = shadow.rfind(b" ", 0, i) + 1
+        end = find(b" ", i)
+        if _term(text[start - 1 : end - 1], lang) in stems:
+            hits.append((start, end))
+        i = find(b"?", end)
+    hits.sort()
+    return hits
+
+
+def _tokenised(text, lang, stems):
+    """What _shadow and _find_hits give, by tokenising ``text`` in full."""
+    shadow = bytearray(b" ") * (len(text) + 2)
+    hits = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        shadow[start + 1 : end + 1] = b"a" * (end - start)
+        if stems and _term(m.group(), lang) in stems:
+            hits.append((start + 1, end + 1))
+    return bytes(shadow), hits
 
 
 def snippet(texts, lang, stems, words=SNIPPET_WORDS):
@@ -28,49 +202,105 @@ def snippet(texts, lang, stems, words=SNIPPET_WORDS):
         if not text:
             continue
         text = text[:_SCAN_CHARS]
-        tokens = _TOKEN.findall(text)
-        if not tokens:
-            continue
-        if fallback is None:
-            fallback = text
-        # Each distinct word is stemmed once; most words repeat.
-        term = _term
-        matching = {t for t in set(tokens) if term(t, lang) in stems}
-        if matching:
-            hits = [i for i, t in enumerate(tokens) if t in matching]
-            return _render(text, hits, words)
+        shadow = _shadow(text)
+        if shadow is None:
+            shadow, hits = _tokenised(text, lang, stems)
+        else:
+            hits = _find_hits(text, shadow, lang, stems) if stems else []
+        if hits:
+            return _render(text, shadow, hits, words)
+        if fallback is None and _WORD_BYTE.search(shadow):
+            fallback = text, shadow
     if fallback is None:
         return ""
-    return _render(fallback, [], words)
+    return _render(*fallback, [], words)
 
 
-def _render(text, hits, words):
-    # Densest window: the start whose next `words` tokens hold the most hits.
-    start = 0
+@lru_cache(maxsize=8)
+def _window(words):
+    return re.compile(rb"[^ ]+(?: +[^ ]+){0,%d}" % (words - 1))
+
+
+def _word_end_before(shadow, pos):
+    """Where the last word before ``pos`` ends, 0 when there is none."""
+    lo = max(0, pos - 64)
+    end = len(shadow[lo:pos].rstrip())
+    if end or not lo:
+        return lo + end
+    return len(shadow[:lo].rstrip())
+
+
+def _word_index(shadow, hits, words):
+    """Word index of each hit counted from the first, exact below ``words``."""
+    gaps = []
+    for (a, _), (b, _) in zip(hits, hits[1:], strict=False):
+        if b - a < 512:
+            # Words starting in (a, b].
+            gaps.append(shadow[a : b + 1].translate(_BINARY).count(b" a"))
+        else:
+            # Far apart: counting up to `words` words is enough, and cheaper
+            # than classifying every byte in between.
+            gaps.append(len(shadow[a:b].split(None, words)))
+    return list(accumulate(gaps, initial=0))
+
+
+def _render(text, shadow, hits, words):
     if hits:
-        best = -1
-        j = 0
-        for i, h in enumerate(hits):
-            while j < len(hits) and hits[j] < h + words:
-                j += 1
-            if j - i > best:
-                best, start = j - i, max(0, h - 3)
-    hit_set = set(hits)
-    out = []
-    pos = None
-    more = False
-    for index, m in enumerate(islice(_TOKEN.finditer(text), start, None), start):
-        if index >= start + words:
-            more = True
-            break
-        if pos is not None:
-            out.append(escape(text[pos : m.start()]))
-        word = escape(m.group())
-        out.append(f"<mark>{word}</mark>" if index in hit_set else word)
-        pos = m.end()
-    html = re.sub(r"\s+", " ", "".join(out).strip())
-    if start > 0:
+        top = 0
+        if len(hits) > 1:
+            index = _word_index(shadow, hits, words)
+            # Densest window: the hit whose next `words` words hold the most.
+            best = -1
+            j = 0
+            for i, h in enumerate(index):
+                while j < len(index) and index[j] < h + words:
+                    j += 1
+                if j - i > best:
+                    best, top = j - i, i
+        # Open the window three words before that hit.
+        first = hits[top][0]
+        for _ in range(3):
+            end = first - 1
+            if shadow[end - 1] == 32:  # more than one character between words
+                end = _word_end_before(shadow, end)
+            if not end:
+                break
+            first = shadow.rfind(b" ", 0, end) + 1
+        earlier = _word_end_before(shadow, first) > 0
+    else:
+        first = _WORD_BYTE.search(shadow).start()
+        earlier = False
+    last = _window(words).match(shadow, first).end()
+    later = _WORD_BYTE.search(shadow, last) is not None
+    # Shadow offsets are text offsets + 1.
+    marked = hits[bisect_left(hits, (first,)) : bisect_left(hits, (last,))]
+    window = text[first - 1 : last - 1]
+    # Document text is untrusted, all of it is escaped. Marks go in as control
+    # characters that escape() leaves alone, unless the text has some itself.
+    fast = "\x00" not in window and "\x01" not in window
+    tags = ("\x00", "\x01") if fast else ("<mark>", "</mark>")
+    pieces = []
+    pos = first
+    for start, end in marked:
+        pieces += (
+            text[pos - 1 : start - 1],
+            tags[0],
+            text[start - 1 : end - 1],
+            tags[1],
+        )
+        pos = end
+    pieces.append(text[pos - 1 : last - 1])
+    if fast:
+        window = escape("".join(pieces))
+        window = window.replace("\x00", "<mark>").replace("\x01", "</mark>")
+    else:
+        window = "".join(
+            p if i % 4 in (1, 3) else escape(p) for i, p in enumerate(pieces)
+        )
+    # Same as re.sub(r"\s+", " ", ...): both split on what str.isspace() says.
+    html = " ".join(window.split())
+    if earlier:
         html = "… " + html
-    if more:
+    if later:
         html += " …"
     return html

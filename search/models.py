@@ -1,4 +1,3 @@
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +8,7 @@ LANG_CHOICES = [("fr", _("French")), ("en", _("English"))]
 class SearchDocument(models.Model):
     """One public, searchable document: the embedded index reads from here.
 
-    The full-text side lives in a vendor-specific table keyed on this row's id
-    (FTS5 on SQLite, a tsvector table on PostgreSQL), created by migration 0002.
+    Its terms are in PostingBlock rows, keyed on this row's id.
     """
 
     doc_id = models.CharField(max_length=64, unique=True)
@@ -27,6 +25,8 @@ class SearchDocument(models.Model):
     solved = models.BooleanField(null=True)
     helpfulness = models.FloatField(null=True)
     boost = models.FloatField(default=1.0)
+    # Number of indexed terms (title, keywords and body), for BM25.
+    length = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
@@ -39,31 +39,44 @@ class SearchDocument(models.Model):
         return f"{self.doc_id} {self.title}"
 
 
-class PostgresIndexRow(models.Model):
-    """The tsvector row of a document on PostgreSQL (table made by migration 0002).
+class PostingBlock(models.Model):
+    """Part of a posting list of the embedded index (see search.backends.embedded).
 
-    Only declared so that Django knows the table: `flush` (and so transactional
-    tests) must truncate it together with the documents it references. It is
-    read and written with SQL in search.backends.embedded; on SQLite the table
-    does not exist and the model is never queried.
+    The documents of one language that contain ``term`` (a stem, or two
+    adjacent stems separated by a space), for the document ids of one block.
     """
 
-    document = models.OneToOneField(
-        SearchDocument,
-        primary_key=True,
-        db_column="doc_id",
-        # The database cascades on PostgreSQL; the ORM must not look for rows
-        # in a table that SQLite does not have.
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-    )
-    vector = SearchVectorField()
+    lang = models.CharField(max_length=8, choices=LANG_CHOICES)
+    term = models.CharField(max_length=255)
+    block = models.PositiveIntegerField()
+    # Little-endian int32 document ids, ascending.
+    docs = models.BinaryField()
+    # Little-endian float32 field-weighted frequencies, in the same order.
+    freqs = models.BinaryField()
 
     class Meta:
-        db_table = "search_pg_index"
+        db_table = "search_posting"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lang", "term", "block"], name="search_posting_unique"
+            )
+        ]
 
     def __str__(self):
-        return f"index row {self.pk}"
+        return f"{self.lang} {self.term} #{self.block}"
+
+
+class IndexState(models.Model):
+    """A token that changes with every write to a language's embedded index."""
+
+    lang = models.CharField(max_length=8, primary_key=True, choices=LANG_CHOICES)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = "search_indexstate"
+
+    def __str__(self):
+        return f"{self.lang} {self.token}"
 
 
 class VocabularyTerm(models.Model):

@@ -325,14 +325,16 @@ def document_upsert(doc):
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()
     old_words = document_words(existing) if existing else set()
     old_lang = existing.lang if existing else fields["lang"]
+    previous = {}
     if existing:
+        previous[existing.pk] = embedded.document_keys(existing)
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save()
         row = existing
     else:
         row = SearchDocument.objects.create(doc_id=doc_id, **fields)
-    embedded.index_rows([row])
+    embedded.index_rows([row], previous=previous)
     new_words = document_words(row)
     if old_lang != row.lang:
         vocabulary_apply(old_lang, set(), old_words)
@@ -351,7 +353,7 @@ def document_delete(kind, id):  # noqa: A002 - the contract's parameter name
     if existing is None:
         return False
     vocabulary_apply(existing.lang, set(), document_words(existing))
-    embedded.delete_rows([existing.pk])
+    embedded.delete_rows([existing])
     existing.delete()
     _elastic_update(doc_id, IndexUpdate.ACTION_DELETE)
     return True
@@ -424,24 +426,26 @@ def documents_replace(docs, progress=None, batch=500):
     with transaction.atomic():
         embedded.clear()
         SearchDocument.objects.all().delete()
+        index = embedded.BulkIndex()
         buffer = []
         for doc in docs:
             buffer.append(doc)
             if len(buffer) >= batch:
-                count += _bulk_insert(buffer, vocab)
+                count += _bulk_insert(buffer, vocab, index)
                 if progress:
                     progress(len(buffer))
                 buffer = []
         if buffer:
-            count += _bulk_insert(buffer, vocab)
+            count += _bulk_insert(buffer, vocab, index)
             if progress:
                 progress(len(buffer))
+        index.write()
         vocabulary_rebuild(vocab)
     embedded.optimize()
     return count
 
 
-def _bulk_insert(docs, vocab):
+def _bulk_insert(docs, vocab, index):
     rows = {}
     for doc in docs:
         doc_id, fields = _document_fields(doc)
@@ -450,7 +454,7 @@ def _bulk_insert(docs, vocab):
     if created and created[0].pk is None:
         # Backends that do not return primary keys from bulk inserts.
         created = list(SearchDocument.objects.filter(doc_id__in=list(rows)))
-    embedded.index_rows(created)
+    index.add(sorted(created, key=lambda row: row.pk))
     for row in created:
         vocab[row.lang].update(document_words(row))
     return len(created)

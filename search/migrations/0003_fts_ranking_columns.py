@@ -14,24 +14,9 @@ COLUMNS += "category UNINDEXED, title, keywords, body"
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from search.backends.embedded import document_fields, meta_tokens
-
+    # Migration 0005 replaces this table and indexes every document again.
     schema_editor.execute("DROP TABLE IF EXISTS search_fts")
     schema_editor.execute(f"CREATE VIRTUAL TABLE search_fts USING fts5({COLUMNS})")
-    SearchDocument = apps.get_model("search", "SearchDocument")
-    rows = []
-    for doc in SearchDocument.objects.iterator():
-        rows.append(
-            (doc.pk, meta_tokens(doc), doc.lang, doc.kind, doc.boost, doc.solved,
-             doc.category, *document_fields(doc))
-        )
-    with schema_editor.connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO search_fts (rowid, meta, lang, kind, boost, solved,"
-            " category, title, keywords, body)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
 
 
 def backwards(apps, schema_editor):
