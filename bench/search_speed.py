@@ -1,17 +1,18 @@
 #!/usr/bin/env python
-"""Speed of the embedded search backend (SQLite FTS5) at two data sizes.
+"""Speed of the embedded search backend (posting lists on SQLite) at two data sizes.
 
 Generates articles and forum topics from the alwaysdata help-centre text
 (10,000 articles and 50,000 forum posts by default, grouped into topics of five
 posts), indexes them straight into the search tables of a fresh temporary
 SQLite database, then measures GET /api/search through gunicorn on 127.0.0.1,
-as deployed (gthread workers, one per CPU by default, 4 threads each, no
-preload: each worker opens its own database connections), with 1 and 8 client
-threads. Server CPU per request sums the gunicorn master and its workers. The
-same is repeated with one tenth of the data.
+as deployed (gthread; by default 2 x CPUs + 1 workers, gunicorn's advice, with
+2 threads each; no preload: each worker opens its own database connections),
+with 1 and 8 client threads, after every worker has served some requests.
+Server CPU per request sums the gunicorn master and its workers. The same is
+repeated with one tenth of the data.
 
     .venv/bin/python bench/search_speed.py [--articles 10000] [--posts 50000]
-        [--requests 400] [--workers N]
+        [--requests 400] [--workers N] [--threads N]
 """
 
 import argparse

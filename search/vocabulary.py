@@ -68,7 +68,9 @@ class _Vocabulary:
             for word in self.df:
                 for variant in _one_deletes(word) | {word}:
                     index.setdefault(variant, []).append(word)
-            self._deletes = index
+            # Strings, not lists: a dict of strings is invisible to the garbage
+            # collector, which would otherwise walk its ~100,000 lists.
+            self._deletes = {variant: " ".join(ws) for variant, ws in index.items()}
         return self._deletes
 
     def correct(self, word):
@@ -77,7 +79,7 @@ class _Vocabulary:
         index = self.deletes()
         candidates = set()
         for variant in _one_deletes(word) | {word}:
-            candidates.update(index.get(variant, ()))
+            candidates.update(index.get(variant, "").split())
         best = None
         for candidate in candidates:
             distance = _osa_distance(word, candidate)
