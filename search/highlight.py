@@ -1,14 +1,14 @@
 """Snippets: the passage of a document that best matches the query, with <mark>.
 
-A snippet is built for every hit of every search, and documents run to several
-KB, so the whole text is never tokenised, stemmed or escaped word by word in
-Python. Instead the text is turned, in C (one encode and one translate), into a
-bytes "shadow" of the same length: each word character becomes its folded ASCII
-letter and everything between words a space. Matching words are then located
-with ``bytes.find`` and only those candidates are stemmed; words are counted
-with ``bytes.count``; only the chosen window is escaped. Anything the shadow
-cannot represent exactly is marked and checked on the real text, so the result
-is the one a full tokenisation (``\\w+``, fold, stem) would give.
+A snippet is built for every hit of every search and documents run to several
+KB, so the text is not tokenised, stemmed and escaped word by word in Python.
+It is first turned, in C (an encode and a translate), into a bytes "shadow" of
+the same length: each word character becomes its folded ASCII letter, anything
+between words a space. Candidate words are found in it with ``bytes.find``
+from the start of each stem, and only they are stemmed; words between matches
+are counted with ``bytes.split``; only the chosen window is escaped. Words the
+shadow cannot spell (other scripts, ligatures) are checked on the real text,
+so the result is the one a full tokenisation (``\\w+``, fold, stem) gives.
 """
 
 import re
@@ -27,6 +27,10 @@ _SCAN_CHARS = 20_000
 _WORD_BYTE = re.compile(rb"[^ ]")
 _ODD = ord("?")
 _PLAIN = re.compile(r"[a-z0-9_]+")
+# What separates words, but spaces: they already do.
+_NON_WORD = re.compile(r"[^\w ]")
+# Past this many candidate words for one prefix, distinct words are judged.
+_HOT = 48
 
 
 @lru_cache(maxsize=200_000)
@@ -53,7 +57,6 @@ def _shadow_tables():
 
 
 _SHADOW, _SHADOW_REPLACED = _shadow_tables()
-_BINARY = bytes(32 if b == 32 else 97 for b in range(256))
 
 # Punctuation common in typeset text and outside Latin-1, swapped for Latin-1
 # punctuation before encoding so that it need not be looked at one by one.
@@ -92,7 +95,8 @@ def _anchor(term):
 
 @lru_cache(maxsize=1024)
 def _anchors(stems):
-    """Prefixes that every plain word stemming to one of ``stems`` starts with."""
+    """(prefix, needle) pairs: every plain word stemming to one of ``stems``
+    starts with one of the prefixes, and each needle finds its prefix."""
     # A stem with anything but [a-z0-9_] can only come from a word holding a
     # b"?" in the shadow, and those words are all checked on the real text.
     prefixes = sorted({_anchor(s) for s in stems if _PLAIN.fullmatch(s)})
@@ -107,7 +111,12 @@ def _anchors(stems):
                 kept[-1] = common
                 continue
         kept.append(p)
-    return tuple(p.encode("ascii") for p in kept)
+    # Without the leading space the scan is faster, but a short prefix is
+    # found inside many words, each costing a round in Python.
+    return tuple(
+        (p.encode("ascii"), (" " + p if len(p) < 4 else p).encode("ascii"))
+        for p in kept
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -119,12 +128,10 @@ def _plain_term(word, lang):
 def _shadow(text):
     """One byte per character of ``text``, between two spaces (see above).
 
-    Returns None when too many characters would need checking one by one
-    (non-Latin scripts): a plain tokenisation is then cheaper.
+    None for text mostly in another script, which _tokenised handles better.
     """
     try:
         raw = text.encode("latin-1")
-        table = _SHADOW
     except UnicodeEncodeError:
         raw = text.encode("latin-1", "replace")
         if raw.count(b"?") > 8:
@@ -132,42 +139,74 @@ def _shadow(text):
             for char, plain in _TYPOGRAPHIC:
                 latin = latin.replace(char, plain)
             raw = latin.encode("latin-1", "replace")
-        table = _SHADOW_REPLACED
-    shadow = b"".join((b" ", raw.translate(table), b" "))
-    if b"?" not in shadow:
-        return shadow
-    if shadow.count(b"?") > max(64, len(text) // 16):
-        return None
-    fixed = bytearray(shadow)
-    i = shadow.find(b"?")
-    while i != -1:
-        char = text[i - 1]
-        if not (char.isalnum() or char == "_"):  # exactly what \w matches
-            fixed[i] = 32
-        i = shadow.find(b"?", i + 1)
-    return bytes(fixed)
+        shadow = b"".join((b" ", raw.translate(_SHADOW_REPLACED), b" "))
+        if b"?" not in shadow:
+            return shadow
+        # A b"?" may be a question mark, a symbol or a letter: the first two
+        # separate words.
+        if shadow.count(b"?") > len(text) // 4:
+            return None  # mostly another script: see _tokenised
+        fixed = bytearray(shadow)
+        i = shadow.find(b"?")
+        while i != -1:
+            char = text[i - 1]
+            if not (char.isalnum() or char == "_"):  # exactly what \w matches
+                fixed[i] = 32
+            i = shadow.find(b"?", i + 1)
+        return bytes(fixed)
+    return b"".join((b" ", raw.translate(_SHADOW), b" "))
 
 
-def _find_hits(text, shadow, lang, stems):
+def _find_hits(text, shadow, lang, stems, anchors):
     """Sorted (start, end) shadow offsets of the words whose stem is in stems."""
     hits = []
     find = shadow.find
     seen = {}
-    for anchor in _anchors(frozenset(stems)):
-        i = find(anchor)
+
+    def matches(word):
+        ok = seen.get(word)
+        if ok is None:
+            # A word with a b"?" is judged on the real text below.
+            ok = seen[word] = b"?" not in word and _plain_term(word, lang) in stems
+        return ok
+
+    distinct = None
+    for prefix, needle in anchors:
+        lead = len(needle) - len(prefix)
+        found = []
+        budget = _HOT
+        i = find(needle)
         while i != -1:
-            if shadow[i - 1] != 32:  # inside a word
-                i = find(anchor, i + 1)
+            if not lead and shadow[i - 1] != 32:  # inside a word
+                i = find(needle, i + 1)
                 continue
-            end = find(b" ", i)
-            word = shadow[i:end]
+            if not budget:
+                break
+            budget -= 1
+            start = i + lead
+            end = find(b" ", start)
+            word = shadow[start:end]
             ok = seen.get(word)
             if ok is None:
-                # A word with a b"?" is judged on the real text below.
-                ok = seen[word] = b"?" not in word and _plain_term(word, lang) in stems
+                ok = matches(word)
             if ok:
-                hits.append((i, end))
-            i = find(anchor, end)
+                found.append((start, end))
+            i = find(needle, end)
+        else:
+            hits += found
+            continue
+        # Many words start with this prefix: judge each distinct one once,
+        # then look for the ones that match.
+        if distinct is None:
+            distinct = set(shadow.split())
+        for word in distinct:
+            if word.startswith(prefix) and matches(word):
+                whole = b" " + word + b" "
+                i = find(whole)
+                while i != -1:
+                    end = i + len(whole) - 1
+                    hits.append((i + 1, end))
+                    i = find(whole, end)
     i = find(b"?")
     while i != -1:
         start = shadow.rfind(b" ", 0, i) + 1
@@ -180,15 +219,26 @@ def _find_hits(text, shadow, lang, stems):
 
 
 def _tokenised(text, lang, stems):
-    """What _shadow and _find_hits give, by tokenising ``text`` in full."""
-    shadow = bytearray(b" ") * (len(text) + 2)
+    """The shadow and the hits of text mostly in another script.
+
+    Nearly every word there holds a b"?": words are taken from the text,
+    each distinct one judged once, as _find_hits would.
+    """
+    spaced = " " + _NON_WORD.sub(" ", text) + " "
     hits = []
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        shadow[start + 1 : end + 1] = b"a" * (end - start)
-        if stems and _term(m.group(), lang) in stems:
-            hits.append((start + 1, end + 1))
-    return bytes(shadow), hits
+    if stems:
+        find = spaced.find
+        for word in set(spaced.split()):
+            if _term(word, lang) in stems:
+                whole = " " + word + " "
+                i = find(whole)
+                while i != -1:
+                    end = i + len(whole) - 1
+                    hits.append((i + 1, end))
+                    i = find(whole, end)
+        hits.sort()
+    # Only where words are matters from here on, not what they say.
+    return spaced.encode("latin-1", "replace"), hits
 
 
 def snippet(texts, lang, stems, words=SNIPPET_WORDS):
@@ -198,6 +248,7 @@ def snippet(texts, lang, stems, words=SNIPPET_WORDS):
     the first non-empty one is used (unmarked) when nothing matches.
     """
     fallback = None
+    anchors = _anchors(frozenset(stems)) if stems else ()
     for text in texts:
         if not text:
             continue
@@ -205,8 +256,10 @@ def snippet(texts, lang, stems, words=SNIPPET_WORDS):
         shadow = _shadow(text)
         if shadow is None:
             shadow, hits = _tokenised(text, lang, stems)
+        elif stems:
+            hits = _find_hits(text, shadow, lang, stems, anchors)
         else:
-            hits = _find_hits(text, shadow, lang, stems) if stems else []
+            hits = []
         if hits:
             return _render(text, shadow, hits, words)
         if fallback is None and _WORD_BYTE.search(shadow):
@@ -232,15 +285,12 @@ def _word_end_before(shadow, pos):
 
 def _word_index(shadow, hits, words):
     """Word index of each hit counted from the first, exact below ``words``."""
-    gaps = []
-    for (a, _), (b, _) in zip(hits, hits[1:], strict=False):
-        if b - a < 512:
-            # Words starting in (a, b].
-            gaps.append(shadow[a : b + 1].translate(_BINARY).count(b" a"))
-        else:
-            # Far apart: counting up to `words` words is enough, and cheaper
-            # than classifying every byte in between.
-            gaps.append(len(shadow[a:b].split(None, words)))
+    # Words from one hit to the next: counting up to `words` of them is enough
+    # to compare windows, and costs less than classifying every byte between.
+    gaps = [
+        len(shadow[a:b].split(None, words))
+        for (a, _), (b, _) in zip(hits, hits[1:], strict=False)
+    ]
     return list(accumulate(gaps, initial=0))
 
 
@@ -249,14 +299,10 @@ def _render(text, shadow, hits, words):
         top = 0
         if len(hits) > 1:
             index = _word_index(shadow, hits, words)
-            # Densest window: the hit whose next `words` words hold the most.
-            best = -1
-            j = 0
-            for i, h in enumerate(index):
-                while j < len(index) and index[j] < h + words:
-                    j += 1
-                if j - i > best:
-                    best, top = j - i, i
+            # Densest window: the first hit whose next `words` words hold the
+            # most hits.
+            density = [bisect_left(index, h + words) - i for i, h in enumerate(index)]
+            top = density.index(max(density))
         # Open the window three words before that hit.
         first = hits[top][0]
         for _ in range(3):
