@@ -562,11 +562,13 @@ def _match(plan, kinds, filters):
     selected = np.zeros(size, dtype=bool)
     any_selective = any(selects for _keys, selects in terms)
     count = max(table.count, 1)
-    for term_keys, selects in terms:
+    # Words that select documents first: the very common ones then only need
+    # scoring in the documents already selected, a small part of their lists.
+    for term_keys, selects in sorted(terms, key=lambda term: not term[1]):
         docs, freqs = _term_postings(term_keys, lists)
         if not len(docs):
             continue
-        positions = docs.astype(np.int64) - table.base
+        positions = docs - table.base
         # Lists may name documents newer than this process's table.
         if positions[0] < 0 or positions[-1] >= size:
             inside = (positions >= 0) & (positions < size)
@@ -579,6 +581,9 @@ def _match(plan, kinds, filters):
         df = len(positions)
         # BM25's idf as in SQLite FTS5: very common terms still count a little.
         idf = max(1e-6, math.log((count - df + 0.5) / (df + 0.5)))
+        if any_selective and not selects:
+            keep = selected[positions]
+            positions, freqs = positions[keep], freqs[keep]
         freqs = freqs.astype(np.float64)
         scores[positions] += idf * freqs * (K1 + 1) / (freqs + table.norm[positions])
         if selects or not any_selective:
