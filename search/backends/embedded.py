@@ -475,13 +475,6 @@ def clear():
         _touch(cursor, LANGUAGES)
 
 
-def count_rows():
-    """Documents that the index knows (with their posting lists written)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM search_searchdocument")
-        return cursor.fetchone()[0]
-
-
 def optimize():
     if _vendor() == "sqlite":
         with connection.cursor() as cursor:
