@@ -9,7 +9,7 @@ from django.urls import reverse
 from config import roles
 from social_redirect.models import Mention
 from social_redirect.services.mentions import mention_create
-from social_redirect.views.social import crc_response_token
+from social_redirect.views import crc_response_token
 from tests.factories import UserFactory, user_with_role
 
 SECRET = "webhook-secret-for-tests"
@@ -410,7 +410,7 @@ def test_queue_by_urgency_and_share_acknowledged_within_the_hour():
 
     from django.utils import timezone
 
-    from social_redirect.services.dashboard import acknowledged_share, mention_queue
+    from social_redirect.selectors import acknowledged_share, mention_queue
 
     now = timezone.now()
     calm_new = Mention.objects.create(
