@@ -27,12 +27,18 @@ class OutboxAccountAdapter(DefaultAccountAdapter):
         ctx = {
             "request": request,
             "email": email,
-            "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=site.domain),
+            "current_site": SimpleNamespace(
+                name=settings.SITE_NAME, domain=site.domain
+            ),
         }
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         html_body = next(
-            (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"),
+            (
+                body
+                for body, mime in getattr(message, "alternatives", [])
+                if mime == "text/html"
+            ),
             None,
         )
         text_body = message.body

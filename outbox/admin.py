@@ -25,9 +25,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)d e-mail sent.", "%(n)d e-mails sent.", sent) % {"n": sent}
             + " "
-            + ngettext(
-                "%(n)d still failing.", "%(n)d still failing.", failing
-            )
+            + ngettext("%(n)d still failing.", "%(n)d still failing.", failing)
             % {"n": failing},
             messages.SUCCESS if not failing else messages.WARNING,
         )

@@ -146,9 +146,7 @@ class Ticket(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "support:ticket_detail", kwargs={"public_id": self.public_id}
-        )
+        return reverse("support:ticket_detail", kwargs={"public_id": self.public_id})
 
     @property
     def is_active(self):

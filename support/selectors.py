@@ -150,7 +150,9 @@ def _mail_labels(mails):
 
 def ticket_mails(ticket: Ticket, *, limit: int = 20) -> list[OutboundMail]:
     """The e-mails sent (or still trying) about one ticket, newest first."""
-    mails = OutboundMail.objects.filter(**{f"headers__{TICKET_HEADER}": ticket.reference})
+    mails = OutboundMail.objects.filter(
+        **{f"headers__{TICKET_HEADER}": ticket.reference}
+    )
     return _mail_labels(list(mails.order_by("-created_at")[:limit]))
 
 

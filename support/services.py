@@ -89,17 +89,16 @@ def duration_text(minutes):
 
 def _mail_render(template, language, context):
     with translation.override(language):
-        subject = render_to_string(
-            f"support/email/{template}_subject.txt", context
-        )
-        body = render_to_string(
-            f"support/email/{template}_body.txt", context
-        )
+        subject = render_to_string(f"support/email/{template}_subject.txt", context)
+        body = render_to_string(f"support/email/{template}_body.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
 
 
 # RFC 3834: mail robots and vacation responders must not answer it.
-AUTOMATED_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+AUTOMATED_HEADERS = {
+    "Auto-Submitted": "auto-replied",
+    "X-Auto-Response-Suppress": "All",
+}
 
 
 def _ticket_mail_queue(

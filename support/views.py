@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import client_ip, ratelimit, ratelimit_hit
-from support import selectors
+from support import selectors, services
 from support.forms import (
     AgentReplyForm,
     TicketAccessRequestForm,
@@ -24,7 +24,6 @@ from support.forms import (
     TicketUpdateForm,
 )
 from support.models import Ticket, TicketMessage
-from support import services
 from support.tokens import ticket_context_read
 
 TEMPLATES = "support/"

@@ -46,7 +46,12 @@ def test_queued_reply_notifies_only_once_approved(
 
 
 def test_mail_failure_is_recorded_and_the_reply_kept(
-    client, topic, trusted, seasoned_member, settings, django_capture_on_commit_callbacks
+    client,
+    topic,
+    trusted,
+    seasoned_member,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.EMAIL_BACKEND = f"{__name__}.SmtpDownBackend"
     client.force_login(seasoned_member)

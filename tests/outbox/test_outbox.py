@@ -95,9 +95,7 @@ def test_failed_mails_are_listed_for_staff_in_the_django_admin(client, settings)
     assert row.status == OutboundMail.Status.SENT
 
 
-def test_signup_succeeds_with_smtp_down_and_the_confirmation_is_kept(
-    client, settings
-):
+def test_signup_succeeds_with_smtp_down_and_the_confirmation_is_kept(client, settings):
     settings.EMAIL_BACKEND = f"{__name__}.SmtpDownBackend"
     settings.SITE_NAME = "Entraide Test"
     response = client.post(
@@ -120,10 +118,10 @@ def test_signup_succeeds_with_smtp_down_and_the_confirmation_is_kept(
 
 
 def test_password_reset_mail_goes_through_the_outbox(client):
-    user = get_user_model().objects.create_user(
-        "zoe", "zoe@example.org", PASSWORD
+    user = get_user_model().objects.create_user("zoe", "zoe@example.org", PASSWORD)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     response = client.post("/en/accounts/password/reset/", {"email": "zoe@example.org"})
     assert response.status_code == 302
     row = OutboundMail.objects.get(kind="account")

@@ -25,9 +25,7 @@ def _mentions(n, start):
                 target_kind="ticket" if i % 3 == 0 else "article",
                 target_title="Voyant rouge",
                 acted_at=now if handled else None,
-                status=(
-                    Mention.Status.ACKNOWLEDGED if handled else Mention.Status.NEW
-                ),
+                status=(Mention.Status.ACKNOWLEDGED if handled else Mention.Status.NEW),
             )
             for k in range(2):
                 RedirectLink.objects.create(
