@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from social_redirect.services.mentions import parse_post_url
+from social_redirect.services.replies import MAX_LENGTH, x_length
 
 
 class MentionPasteForm(forms.Form):
@@ -44,8 +45,6 @@ class ReplyTemplateForm(forms.Form):
     )
 
     def clean_text(self):
-        from social_redirect.services.replies import MAX_LENGTH, x_length
-
         text = self.cleaned_data["text"]
         # Measure with a placeholder link and a typical handle.
         sample = (

@@ -2,17 +2,20 @@
 
 import logging
 import time
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.http import Http404
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from config import roles
 from config.sanitize import clean_html
 from outbox import selectors as outbox_selectors
 from outbox.models import OutboundMail
+from search.services import search
 from support.models import MailKind, Ticket, TicketMessage
 
 logger = logging.getLogger(__name__)
@@ -24,11 +27,11 @@ SESSION_KEY = "ticket_access"
 AGENT_GROUPS = (roles.SUPPORT_AGENTS, roles.STAFF)
 
 
-def is_support_agent(user):
+def is_support_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
     return roles.user_in(user, *AGENT_GROUPS)
 
 
-def support_agents():
+def support_agents() -> QuerySet:
     """Active people who answer tickets (for assignment and notifications)."""
     user_model = get_user_model()
     return (
@@ -39,7 +42,7 @@ def support_agents():
     )
 
 
-def session_has_access(request, ticket):
+def session_has_access(request: HttpRequest, ticket: Ticket) -> bool:
     """Anonymous requesters who opened a valid signed link keep access for the
     link's lifetime in this browser session."""
     grants = request.session.get(SESSION_KEY) or {}
@@ -47,7 +50,7 @@ def session_has_access(request, ticket):
     return bool(expires and expires > time.time())
 
 
-def ticket_for_request(request, public_id):
+def ticket_for_request(request: HttpRequest, public_id) -> tuple[Ticket, bool]:
     """``(ticket, is_agent)`` or Http404 for anybody else: never a 403, which
     would confirm the ticket exists."""
     ticket = (
@@ -69,14 +72,14 @@ def ticket_for_request(request, public_id):
     raise Http404
 
 
-def ticket_messages(ticket, *, is_agent):
+def ticket_messages(ticket: Ticket, *, is_agent: bool) -> list[TicketMessage]:
     qs = ticket.messages.select_related("author").prefetch_related("attachments")
     if not is_agent:
         qs = qs.exclude(kind=TicketMessage.Kind.NOTE)
     return list(qs)
 
 
-def tickets_for_requester(user):
+def tickets_for_requester(user: AbstractBaseUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(requester=user).order_by("-updated_at")
 
 
@@ -108,7 +111,14 @@ def _with_due(qs, now):
     )
 
 
-def ticket_queue(*, status="", assignee="", overdue=False, agent=None, now=None):
+def ticket_queue(
+    *,
+    status: str = "",
+    assignee: str | int = "",
+    overdue: bool = False,
+    agent: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Ticket]:
     """The agents' queue, most urgent first: overdue, then by priority, then by
     the nearest due time. ``status``: a Ticket.Status value, "" (new and
     open, the default), "pending" (everything not closed) or "all". ``assignee``: "me",
@@ -163,16 +173,14 @@ def mail_problems(*, limit: int = 20) -> tuple[int, list[OutboundMail]]:
     return count, _mail_labels(mails)
 
 
-def ticket_suggestions(query, lang, limit=5):
+def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
     """Articles and solved topics that may answer ``query`` before a ticket is
-    opened. Empty when the search service is missing or failing: suggesting is
-    a nicety, opening a ticket must always work."""
+    opened. Empty when the search service is failing: suggesting is a nicety,
+    opening a ticket must always work."""
     query = " ".join((query or "").split())[:200]
     if len(query) < 3:
         return []
     try:
-        from search.services import search
-
         # A savepoint: a database error inside search must not break the
         # caller's transaction (PostgreSQL aborts it otherwise).
         with transaction.atomic():
@@ -180,7 +188,7 @@ def ticket_suggestions(query, lang, limit=5):
                 query, lang=lang, kinds=["article", "topic"], limit=limit * 2
             )
             hits = list(response.results)
-    except Exception:  # search is another app; degrade silently
+    except Exception:  # a failing search must not stop a ticket; degrade
         logger.warning("Ticket deflection search failed", exc_info=True)
         return []
     suggestions = []
@@ -215,7 +223,7 @@ def _safe_link(url):
     return ""
 
 
-def ticket_context_display(context):
+def ticket_context_display(context: object) -> dict | None:
     """What a signed context says, reduced to known keys and safe links."""
     if not isinstance(context, dict):
         return None

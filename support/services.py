@@ -1,9 +1,12 @@
 """Writes for private support tickets: creation, replies, workflow, e-mail."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from config.sanitize import markdown_to_html, plain_text
+from outbox.models import OutboundMail
 from outbox.services import mail_queue
 from support.models import (
     MailKind,
@@ -36,11 +40,11 @@ def _access_salt(ticket):
     return f"{ACCESS_SALT}:{ticket.requester_email.lower()}"
 
 
-def ticket_access_token(ticket):
+def ticket_access_token(ticket: Ticket) -> str:
     return signing.dumps({"t": str(ticket.public_id)}, salt=_access_salt(ticket))
 
 
-def ticket_access_token_valid(ticket, token):
+def ticket_access_token_valid(ticket: Ticket, token: str | None) -> bool:
     """True when ``token`` was issued for this ticket and has not expired."""
     if not token:
         return False
@@ -55,7 +59,7 @@ def ticket_access_token_valid(ticket, token):
     return isinstance(data, dict) and data.get("t") == str(ticket.public_id)
 
 
-def ticket_requester_url(ticket):
+def ticket_requester_url(ticket: Ticket) -> str:
     """Absolute link for the requester, in the requester's language.
 
     Members sign in to read it; anyone else gets a signed, expiring link.
@@ -73,7 +77,7 @@ def _agent_url(ticket, language):
         return settings.SITE_URL + ticket.get_absolute_url()
 
 
-def duration_text(minutes):
+def duration_text(minutes: int) -> str:
     """'1 hour', '2 days', '90 minutes': the promise as a person reads it."""
     if minutes and minutes % (24 * 60) == 0:
         days = minutes // (24 * 60)
@@ -172,15 +176,15 @@ def _attachments_save(ticket, message, files):
 
 def ticket_create(
     *,
-    subject,
-    description,
-    category,
-    language,
-    user=None,
-    email="",
-    context=None,
-    files=(),
-):
+    subject: str,
+    description: str,
+    category: str,
+    language: str,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    email: str = "",
+    context: dict | None = None,
+    files: Iterable[UploadedFile] = (),
+) -> Ticket:
     """Open a ticket, acknowledge it automatically and tell the agents."""
     if user is not None and not user.is_authenticated:
         user = None
@@ -233,12 +237,20 @@ def ticket_create(
     return ticket
 
 
-def duration_in(language, minutes):
+def duration_in(language: str, minutes: int) -> str:
     with translation.override(language):
         return duration_text(minutes)
 
 
-def ticket_message_add(*, ticket, author, body, kind, files=(), status=None):
+def ticket_message_add(
+    *,
+    ticket: Ticket,
+    author: AbstractBaseUser | AnonymousUser | None,
+    body: str,
+    kind: str,
+    files: Iterable[UploadedFile] = (),
+    status: str | None = None,
+) -> TicketMessage:
     """Add a requester message, a public agent reply or an internal note.
 
     A public agent reply is e-mailed to the requester and counts as the first
@@ -314,7 +326,9 @@ def _status_apply(ticket, status, now, fields):
             fields.extend(["solved_at", "rating", "rated_at"])
 
 
-def ticket_update(*, ticket, status, priority, assignee):
+def ticket_update(
+    *, ticket: Ticket, status: str, priority: int, assignee: AbstractBaseUser | None
+) -> Ticket:
     """Agents' workflow change: status, priority, assignment."""
     now = timezone.now()
     with transaction.atomic():
@@ -332,7 +346,7 @@ def ticket_update(*, ticket, status, priority, assignee):
     return ticket
 
 
-def ticket_rate(*, ticket, rating):
+def ticket_rate(*, ticket: Ticket, rating: str) -> bool:
     """One-click satisfaction rating, only once the ticket is solved."""
     if ticket.status != Ticket.Status.SOLVED or rating not in Ticket.Rating.values:
         return False
@@ -343,8 +357,15 @@ def ticket_rate(*, ticket, rating):
 
 
 def ticket_deflection_record(
-    *, url, title="", kind="", query="", language, user=None, context_kind=""
-):
+    *,
+    url: str,
+    title: str = "",
+    kind: str = "",
+    query: str = "",
+    language: str,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    context_kind: str = "",
+) -> TicketDeflection:
     return TicketDeflection.objects.create(
         url=url[:500],
         title=title[:255],
@@ -356,7 +377,7 @@ def ticket_deflection_record(
     )
 
 
-def ticket_access_links_send(*, email, language):
+def ticket_access_links_send(*, email: str, language: str) -> OutboundMail | None:
     """E-mail fresh links to the tickets of ``email``.
 
     Sends nothing when the address has no ticket; the caller answers the same
