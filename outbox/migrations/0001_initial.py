@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("social_redirect", "0002_tickets_to_support_mail_to_outbox"),
+        ("social_redirect", "0002_support_and_outbox_take_over"),
     ]
 
     operations = [

@@ -3,7 +3,6 @@
 import mimetypes
 import os
 import shutil
-import sys
 import types
 from dataclasses import dataclass
 
@@ -50,9 +49,7 @@ def fake_search(monkeypatch):
             results=hits, backend="fake", degraded=False, suggestion=None
         )
 
-    module = types.ModuleType("search.services")
-    module.search = search
-    monkeypatch.setitem(sys.modules, "search.services", module)
+    monkeypatch.setattr("support.selectors.search", search)
 
 
 def _serve_with_django(route, request, client):

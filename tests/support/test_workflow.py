@@ -1,7 +1,6 @@
 """Tickets: time targets, agents' queue, mail failures, deflection, attachments."""
 
 import io
-import sys
 import types
 from dataclasses import dataclass
 from datetime import timedelta
@@ -259,9 +258,7 @@ def fake_search(monkeypatch):
             ],
         )
 
-    module = types.ModuleType("search.services")
-    module.search = search
-    monkeypatch.setitem(sys.modules, "search.services", module)
+    monkeypatch.setattr("support.selectors.search", search)
     return calls
 
 
@@ -279,13 +276,10 @@ def test_prefilled_subject_shows_suggestions_without_javascript(client, fake_sea
 
 
 def test_search_outage_never_breaks_the_form(client, monkeypatch):
-    module = types.ModuleType("search.services")
-
     def broken(*args, **kwargs):
         raise ConnectionError("search backend down")
 
-    module.search = broken
-    monkeypatch.setitem(sys.modules, "search.services", module)
+    monkeypatch.setattr("support.selectors.search", broken)
     assert client.get("/fr/support/new/?subject=box+clignote").status_code == 200
     assert client.get("/fr/support/new/suggestions/?q=box").json() == {"results": []}
 
