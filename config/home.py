@@ -18,7 +18,7 @@ def home_sections(request):
     context = {
         "kb_url": _url("kb:index"),
         "forum_url": _url("forum:index"),
-        "support_url": _url("social_redirect:ticket_create"),
+        "support_url": _url("support:ticket_create"),
         "popular_articles": [],
         "recent_topics": [],
     }

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "forum.apps.CommunityForumConfig",
     "search.apps.SearchConfig",
     "social_redirect.apps.SocialRedirectConfig",
+    "support.apps.SupportConfig",
+    "outbox.apps.OutboxConfig",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -198,6 +200,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 SITE_ID = 1
+# Renders allauth's mails and queues them in the outbox, with SITE_NAME.
+ACCOUNT_ADAPTER = "outbox.account_adapter.OutboxAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -266,7 +270,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail --------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Entraide"
+WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Entraide")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "zip", "odt", "docx"]
 
@@ -305,7 +309,8 @@ LOGGING = {
 }
 
 # --- Entraide features ----------------------------------------------------
-SITE_NAME = "Entraide"
+# In every page title and e-mail subject.
+SITE_NAME = env_str("SITE_NAME", "Entraide")
 # Knowledge base: accepted edits after which a member publishes directly.
 KB_TRUSTED_AFTER_ACCEPTED_EDITS = env_int("KB_TRUSTED_AFTER_ACCEPTED_EDITS", 3)
 # Forum: a new member's first N posts wait for moderation.
@@ -326,9 +331,10 @@ TICKET_RESOLUTION_MINUTES = env_int("TICKET_RESOLUTION_MINUTES", 2 * 24 * 60)
 TICKET_ATTACHMENT_MAX_BYTES = env_int("TICKET_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 TICKET_ATTACHMENT_MAX_FILES = env_int("TICKET_ATTACHMENT_MAX_FILES", 3)
 TICKET_ACCESS_LINK_DAYS = env_int("TICKET_ACCESS_LINK_DAYS", 14)
-TICKET_MAIL_MAX_ATTEMPTS = env_int("TICKET_MAIL_MAX_ATTEMPTS", 6)
 TICKET_CREATE_LIMIT_PER_IP_HOUR = env_int("TICKET_CREATE_LIMIT_PER_IP_HOUR", 10)
 TICKET_CREATE_LIMIT_PER_EMAIL_HOUR = env_int("TICKET_CREATE_LIMIT_PER_EMAIL_HOUR", 5)
+# Outgoing e-mail (outbox): attempts before a mail is marked failed.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 # Social redirect
 SOCIAL_ACK_TARGET_MINUTES = env_int("SOCIAL_ACK_TARGET_MINUTES", 60)
 X_BEARER_TOKEN = env_str("X_BEARER_TOKEN")

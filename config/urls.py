@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("forum/", include(machina_urls)),
     path("", include("search.urls")),
     path("", include("social_redirect.urls")),
+    path("", include("support.urls")),
     path("", include("kb.urls")),
     # Wagtail serves the knowledge base pages (/<lang>/kb/<category>/<article>/).
     path("", include(wagtail_urls)),

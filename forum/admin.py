@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forum.models import ForumLanguage, MailFailure, ModerationLog, PostReport
+from forum.models import ForumLanguage, ModerationLog, PostReport
 
 
 @admin.register(ForumLanguage)
@@ -32,8 +32,3 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(MailFailure)
-class MailFailureAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "post_id", "error"]

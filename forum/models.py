@@ -195,20 +195,3 @@ class ModerationLog(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} #{self.post_id or self.topic_id}"
-
-
-class MailFailure(models.Model):
-    """A notification e-mail that could not be sent (the post itself is kept)."""
-
-    post_id = models.PositiveIntegerField(null=True)
-    recipient = models.EmailField(blank=True)
-    error = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("failed notification")
-        verbose_name_plural = _("failed notifications")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.recipient}: {self.error[:60]}"

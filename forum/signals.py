@@ -73,13 +73,11 @@ def after_post_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _enqueue_reply_notification(post_id):
-    from forum.models import MailFailure
     from forum.tasks import topic_reply_notify
 
     try:
         topic_reply_notify.enqueue(post_id)
     except Exception as exc:  # a broken queue must not fail the request
+        # Write the mails to the outbox now: they are sent or retried from there.
         logger.warning("could not enqueue reply notification %s: %s", post_id, exc)
-        MailFailure.objects.create(
-            post_id=post_id, recipient="", error=f"enqueue: {type(exc).__name__}: {exc}"
-        )
+        topic_reply_notify.call(post_id)

@@ -3,10 +3,11 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from outbox.services import mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -15,12 +16,11 @@ logger = logging.getLogger(__name__)
 def topic_reply_notify(post_id):
     """E-mail the subscribers of a topic about a new approved reply.
 
-    Each failure is recorded in ``MailFailure`` and never raised: the reply is
-    already saved, and one bad address must not stop the others.
+    Each mail goes through the outbox (recorded, then sent with retries): the
+    reply is already saved, and one bad address must not stop the others.
     """
     from machina.apps.forum_conversation.models import Post
 
-    from forum.models import MailFailure
     from forum.selectors import post_url, topic_language
 
     post = (
@@ -34,27 +34,25 @@ def topic_reply_notify(post_id):
     lang = topic_language(topic)
     url = settings.SITE_URL + post_url(post, lang)
     author = post.poster.profile.public_name if post.poster_id else post.username
-    sent = 0
+    queued = 0
     recipients = topic.subscribers.filter(is_active=True).exclude(pk=post.poster_id)
     for user in recipients.select_related("profile"):
         if not user.email:
             continue
         profile = getattr(user, "profile", None)
-        with translation.override(getattr(profile, "preferred_language", None) or lang):
+        mail_lang = getattr(profile, "preferred_language", None) or lang
+        with translation.override(mail_lang):
             context = {"topic": topic, "author": author, "url": url}
             subject = render_to_string(
                 "community_forum/email/reply_subject.txt", context
             ).strip()
             body = render_to_string("community_forum/email/reply_body.txt", context)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception as exc:  # any transport error: record, keep going
-            logger.warning("forum reply mail to user %s failed: %s", user.pk, exc)
-            MailFailure.objects.create(
-                post_id=post.pk,
-                recipient=user.email,
-                error=f"{type(exc).__name__}: {exc}",
-            )
-        else:
-            sent += 1
-    return sent
+        mail_queue(
+            to=[user.email],
+            subject=subject,
+            body=body,
+            kind="forum_reply",
+            language=mail_lang,
+        )
+        queued += 1
+    return queued

@@ -110,7 +110,7 @@ def _article_context(request, page):
 
 def _ticket_url(page, url, lang):
     try:
-        from social_redirect.tokens import ticket_context_token
+        from support.tokens import ticket_context_token
     except ImportError:
         return None
     token = ticket_context_token(
@@ -121,7 +121,7 @@ def _ticket_url(page, url, lang):
             "lang": lang,
         }
     )
-    return _lazy_url("social_redirect:ticket_create", context=token, subject=page.title)
+    return _lazy_url("support:ticket_create", context=token, subject=page.title)
 
 
 def _generation():

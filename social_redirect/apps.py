@@ -5,4 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SocialRedirectConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "social_redirect"
-    verbose_name = _("Social redirect and support")
+    verbose_name = _("Social redirect")
+
+    def ready(self):
+        # Connects the receivers of support's ticket_created.
+        from social_redirect import receivers  # noqa: F401

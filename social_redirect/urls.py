@@ -1,6 +1,12 @@
-from social_redirect.urls_social import urlpatterns as social_urlpatterns
-from social_redirect.urls_tickets import urlpatterns as ticket_urlpatterns
+from django.urls import path
+
+from social_redirect import views
 
 app_name = "social_redirect"
 
-urlpatterns = ticket_urlpatterns + social_urlpatterns
+# Language-prefixed: /<lang>/social/…
+urlpatterns = [
+    path("social/", views.dashboard, name="dashboard"),
+    path("social/mentions/<int:pk>/", views.mention_action, name="mention_action"),
+    path("social/templates/", views.reply_templates, name="reply_templates"),
+]

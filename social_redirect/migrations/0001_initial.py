@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import social_redirect.models.tickets
+import support.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reference', models.CharField(default=social_redirect.models.tickets.ticket_reference_new, max_length=12, unique=True, verbose_name='reference')),
+                ('reference', models.CharField(default=support.models.ticket_reference_new, max_length=12, unique=True, verbose_name='reference')),
                 ('requester_email', models.EmailField(max_length=254, verbose_name='requester e-mail')),
                 ('language', models.CharField(choices=[('fr', 'Français'), ('en', 'English')], max_length=8, verbose_name='language')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
             name='TicketAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=social_redirect.models.tickets._attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=support.models._attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

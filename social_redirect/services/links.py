@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from social_redirect.models import Mention, RedirectLink
-from social_redirect.tokens import ticket_context_token
+from support.tokens import ticket_context_token
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def safe_internal_path(path):
 def ticket_form_path(lang, *, context=None, subject=""):
     with translation.override(lang):
         try:
-            base = reverse("social_redirect:ticket_create")
+            base = reverse("support:ticket_create")
         except NoReverseMatch:
             base = f"/{lang}/support/new/"
     params = {}

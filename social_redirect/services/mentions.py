@@ -198,9 +198,13 @@ def short_url(link):
     return f"{base.rstrip('/')}/r/{link.code}"
 
 
-def mention_reply(mention, *, variant=None, link=None):
-    """The reply draft for a mention (``variant`` defaults to its target)."""
-    link = link or mention.links.order_by("-created_at").first()
+def mention_reply(mention, *, variant=None, link=None, template=None):
+    """The reply draft for a mention (``variant`` defaults to its target;
+    ``template`` saves reading the stored one, for lists)."""
+    if link is None:
+        # Newest first (RedirectLink's ordering); no query when prefetched.
+        links = list(mention.links.all())
+        link = links[0] if links else None
     if variant is None:
         variant = "ticket" if mention.target_kind == "ticket" else "article"
     return reply_draft(
@@ -209,6 +213,7 @@ def mention_reply(mention, *, variant=None, link=None):
         handle=mention.author_handle,
         link=short_url(link) if link else "",
         title=mention.target_title,
+        template=template,
     )
 
 

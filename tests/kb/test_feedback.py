@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from kb.models import ArticleFeedback
-from social_redirect.tokens import ticket_context_read
+from support.tokens import ticket_context_read
 
 
 def test_helpful_vote_is_counted_once_per_session(kb, client):
@@ -34,7 +34,7 @@ def test_no_offers_the_community_and_support(kb, client):
     )
     html = response.content.decode()
     try:
-        ticket = reverse("social_redirect:ticket_create")
+        ticket = reverse("support:ticket_create")
     except NoReverseMatch:
         ticket = None
     if ticket:

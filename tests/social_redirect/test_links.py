@@ -5,7 +5,7 @@ import pytest
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links
 from social_redirect.services.mentions import mention_create
-from social_redirect.tokens import ticket_context_read
+from support.tokens import ticket_context_read
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +206,7 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     link.refresh_from_db()
     assert link.helpful is False
     # The visitor submits the prefilled form: the funnel's last step.
-    from social_redirect.services.tickets import ticket_create
+    from support.services import ticket_create
 
     ticket_create(
         subject="Box",
