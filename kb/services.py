@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Revision, Site
 
+from accounts.selectors import user_language
 from config.sanitize import clean_html
 from kb.blocks import ArticleBodyBlock, MarkdownValue
 from kb.markdown import has_changes, stream_to_markdown, three_way_merge
@@ -718,8 +719,7 @@ def _notify_author(edit, accepted):
         return
     from django.core.mail import send_mail
 
-    profile = getattr(author, "profile", None)
-    lang = getattr(profile, "preferred_language", None) or settings.LANGUAGE_CODE
+    lang = user_language(author)
     values = {
         "summary": edit.summary,
         "title": edit.page.title,

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from config import roles
+from accounts import roles
 from config.sanitize import clean_html
 from social_redirect.models import OutboundMail, Ticket, TicketMessage
 

@@ -13,7 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from config import roles
+from accounts import roles
 from social_redirect.models import OutboundMail, Ticket, TicketDeflection
 from social_redirect.selectors_tickets import ticket_queue
 from tests.factories import user_with_role

@@ -1,4 +1,6 @@
-"""The groups every app relies on. A data migration in `forum` creates them."""
+"""The groups every app relies on (a data migration in `forum` creates them)."""
+
+from allauth.account.models import EmailAddress
 
 MEMBERS = "members"
 TRUSTED_MEMBERS = "trusted members"
@@ -42,6 +44,4 @@ def has_verified_email(user):
         return False
     if user.is_superuser:
         return True
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, verified=True).exists()

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from config import roles
+from accounts import roles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
