@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import ForeignObjectRel, Model, QuerySet
 
 
 def user_public_name(user: AbstractBaseUser | None) -> str:
@@ -47,11 +47,13 @@ def with_profiles(queryset: QuerySet[M], *people: str) -> QuerySet[M]:
     ``"post__poster"``); none for a queryset of users. Paths through a
     to-many relation are prefetched instead of joined.
     """
-    paths = [f"{path}__profile" for path in people] or ["profile"]
     if not people and queryset.model is not get_user_model():
         raise ValueError(f"Which fields of {queryset.model.__name__} are people?")
-    joined = [path for path in paths if _joinable(queryset.model, path)]
-    prefetched = [path for path in paths if path not in joined]
+    joined, prefetched = [], []
+    for path in people or [""]:
+        joinable, accessors = _follow(queryset.model, path)
+        target = "__".join([*accessors, "profile"])
+        (joined if joinable else prefetched).append(target)
     if joined:
         queryset = queryset.select_related(*joined)
     if prefetched:
@@ -59,14 +61,23 @@ def with_profiles(queryset: QuerySet[M], *people: str) -> QuerySet[M]:
     return queryset
 
 
-def _joinable(model: type[Model], path: str) -> bool:
-    """True when every step of ``path`` points at one row (a join can follow it)."""
-    for name in path.split("__"):
+def _follow(model: type[Model], path: str) -> tuple[bool, list[str]]:
+    """Whether a join can follow ``path`` (one row at each step), and its accessors."""
+    joinable, accessors = True, []
+    for name in filter(None, path.split("__")):
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist as exc:
             raise ValueError(f"{model.__name__} has no field {name!r}") from exc
-        if not field.is_relation or field.many_to_many or field.one_to_many:
-            return False
+        if not field.is_relation:
+            raise ValueError(f"{model.__name__}.{name} is not a relation")
+        if field.many_to_many or field.one_to_many:
+            joinable = False
+        # Reverse relations are queried by name but reached through an accessor.
+        accessors.append(
+            field.get_accessor_name()
+            if isinstance(field, ForeignObjectRel)
+            else field.name
+        )
         model = field.related_model
-    return True
+    return joinable, accessors
