@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
     # Ours first so our templates and commands win.
+    "accounts.apps.AccountsConfig",
     "kb.apps.KbConfig",
     "forum.apps.CommunityForumConfig",
     "search.apps.SearchConfig",
@@ -115,8 +116,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # site/templates overrides machina, Wagtail and allauth templates.
-        "DIRS": [SITE_DIR / "templates", MACHINA_MAIN_TEMPLATE_DIR],
+        # site/templates overrides Wagtail and allauth templates; machina finds
+        # our overrides of its templates in the forum app, before its own.
+        "DIRS": [
+            SITE_DIR / "templates",
+            BASE_DIR / "forum" / "templates" / "community_forum" / "machina",
+            MACHINA_MAIN_TEMPLATE_DIR,
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.urls")),
     path("forum/", include(machina_urls)),

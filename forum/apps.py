@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,17 +12,17 @@ class CommunityForumConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from forum import signals  # noqa: F401
+        # Cycle with app loading: the receivers import models, which cannot be
+        # imported before the registry is ready.
+        from forum import signals  # noqa: F401, PLC0415
 
         post_migrate.connect(_sync_forum_permissions, sender=self)
 
 
 def _sync_forum_permissions(sender, using="default", **kwargs):
-    from django.db import connections
-
-    from forum.permissions import forum_permissions_sync
+    # Cycle with app loading, as in ready(): permissions imports auth and
+    # machina models.
+    from forum.permissions import forum_permissions_sync  # noqa: PLC0415
 
     # A partial migrate (e.g. to an early migration) may not have machina's tables.
     tables = connections[using].introspection.table_names()

@@ -4,9 +4,10 @@ Original content about the imaginary ISP "Entraide Telecom". Idempotent: forums
 and topics are looked up by name and created only when missing.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
+from machina.apps.forum_conversation.models import Topic
 
+from accounts.demo import demo_users
 from forum.models import TopicSolution
 from forum.permissions import forum_permissions_sync
 from forum.services import forum_create, post_create, topic_create
@@ -155,11 +156,9 @@ TOPICS = [
 
 
 def _users():
-    User = get_user_model()
-    names = {
-        author for topic in TOPICS for author in [topic[2]] + [r[0] for r in topic[5]]
-    }
-    return {u.username: u for u in User.objects.filter(username__in=names)}
+    return demo_users(
+        {author for topic in TOPICS for author in [topic[2]] + [r[0] for r in topic[5]]}
+    )
 
 
 def _forums():
@@ -183,8 +182,6 @@ def _forums():
 
 @transaction.atomic
 def load_demo_topics(stdout):
-    from machina.apps.forum_conversation.models import Topic
-
     forum_permissions_sync()
     forums = _forums()
     users = _users()

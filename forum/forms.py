@@ -1,20 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-
-class ProfileForm(forms.Form):
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=60,
-        required=False,
-        help_text=_(
-            "Shown next to your edits and posts instead of your e-mail address."
-        ),
-    )
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=settings.LANGUAGES
-    )
+from forum.models import PostReport
 
 
 class ReportForm(forms.Form):
@@ -28,8 +15,6 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from forum.models import PostReport
-
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = PostReport.Reason.choices
 

@@ -5,6 +5,7 @@ first), so machina's URL names keep working and point at these views.
 """
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
+from machina.apps.forum.models import Forum
 from machina.apps.forum.views import ForumView as MachinaForumView
 from machina.apps.forum.views import IndexView as MachinaIndexView
 from machina.apps.forum.visibility import ForumVisibilityContentTree
@@ -35,8 +37,9 @@ from machina.apps.forum_moderation.views import (
     TopicDeleteView as MachinaTopicDeleteView,
 )
 
+from accounts.roles import has_verified_email
+from accounts.selectors import with_profiles
 from config.ratelimit import client_ip, ratelimit_hit, too_many_requests
-from config.roles import has_verified_email
 from forum import conf, selectors, services
 from forum.models import ModerationLog
 
@@ -54,8 +57,6 @@ class IndexView(MachinaIndexView):
     """The forums of the reader's language (and those tied to no language)."""
 
     def get_queryset(self):
-        from machina.apps.forum.models import Forum
-
         allowed = selectors.forum_ids_for_language(get_language())
         forums = self.request.forum_permission_handler.forum_list_filter(
             Forum.objects.filter(pk__in=allowed), self.request.user
@@ -71,7 +72,7 @@ class ForumView(MachinaForumView):
         return status if status in ("solved", "unsolved") else ""
 
     def get_queryset(self):
-        qs = selectors.with_solved(super().get_queryset())
+        qs = with_profiles(selectors.with_solved(super().get_queryset()), "poster")
         status = self.get_status()
         if status == "solved":
             qs = qs.filter(is_solved=True)
@@ -82,12 +83,15 @@ class ForumView(MachinaForumView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["status"] = self.get_status()
+        # machina builds the announcements as a list: their authors' profiles in
+        # one query, not one per row.
+        prefetch_related_objects(context["announces"], "poster__profile")
         return context
 
 
 class TopicView(MachinaTopicView):
     def get_queryset(self):
-        return super().get_queryset().select_related("poster__profile")
+        return with_profiles(super().get_queryset(), "poster")
 
     def get_topic(self):
         topic = super().get_topic()

@@ -2,7 +2,9 @@
 
 import re
 
-from config import roles
+from machina.apps.forum_conversation.models import Post
+
+from accounts import roles
 from forum import conf
 
 # Anything a reader could follow: a URL, a bare domain, a Markdown or HTML link.
@@ -23,8 +25,6 @@ TRUSTED_ROLES = (
 
 
 def approved_posts_count(user):
-    from machina.apps.forum_conversation.models import Post
-
     return Post.objects.filter(poster=user, approved=True).count()
 
 

@@ -5,10 +5,18 @@ later, follows the same rules. Synced after every ``migrate`` and by the demo
 loader; idempotent.
 """
 
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from machina.apps.forum_permission.defaults import PermissionConfig
+from machina.apps.forum_permission.models import (
+    ForumPermission,
+    GroupForumPermission,
+    UserForumPermission,
+)
 
-from config import roles
+from accounts import roles
 
 READ = ["can_see_forum", "can_read_forum", "can_download_file"]
 # Members may post without approval in machina's sense; the new-member rule
@@ -60,16 +68,6 @@ STAFF_MODEL_PERMISSIONS = [
 @transaction.atomic
 def forum_permissions_sync():
     """Grant the forum permissions of every role and of anonymous visitors."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
-    from machina.apps.forum_permission.defaults import PermissionConfig
-    from machina.apps.forum_permission.models import (
-        ForumPermission,
-        GroupForumPermission,
-        UserForumPermission,
-    )
-
     perms = {}
     for config in PermissionConfig.permissions:
         perms[config["codename"]], _ = ForumPermission.objects.get_or_create(

@@ -1,14 +1,24 @@
 """Reads of the forum: languages, public topics, search documents, queue counts."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
+from machina.apps.forum_permission.handler import PermissionHandler
+from wagtail.models import Page
 
+from accounts.selectors import with_profiles
 from config.sanitize import plain_text
-from forum.models import ForumLanguage, PostReport, TopicPromotion, TopicSolution
+from forum.models import (
+    ForumLanguage,
+    ModerationLog,
+    PostReport,
+    TopicPromotion,
+    TopicSolution,
+)
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -85,9 +95,6 @@ def with_solved(queryset):
 
 def public_topics():
     """Topics anyone may read: approved, in a forum anonymous visitors can read."""
-    from django.contrib.auth.models import AnonymousUser
-    from machina.apps.forum_permission.handler import PermissionHandler
-
     readable = PermissionHandler().forum_list_filter(
         Forum.objects.all(), AnonymousUser()
     )
@@ -160,8 +167,6 @@ def topic_kb_article(topic):
     promotion = TopicPromotion.objects.filter(topic=topic).first()
     if promotion is None:
         return None
-    from wagtail.models import Page
-
     page = Page.objects.live().filter(pk=promotion.article_page_id).first()
     if page is None:
         return None
@@ -182,17 +187,23 @@ def moderation_counts():
 
 
 def pending_posts():
-    return (
+    return with_profiles(
         Post.objects.filter(approved=False)
-        .select_related("topic", "topic__forum", "poster")
-        .order_by("created")
+        .select_related("topic", "topic__forum")
+        .order_by("created"),
+        "poster",
     )
 
 
 def open_reports():
-    return (
+    return with_profiles(
         PostReport.objects.filter(status=PostReport.Status.OPEN, post__isnull=False)
-        .select_related("post", "post__topic", "post__topic__forum", "post__poster")
-        .select_related("reporter")
-        .order_by("created_at")
+        .select_related("post", "post__topic", "post__topic__forum")
+        .order_by("created_at"),
+        "post__poster",
+        "reporter",
     )
+
+
+def moderation_log_recent(limit=20):
+    return with_profiles(ModerationLog.objects.all(), "actor", "author")[:limit]

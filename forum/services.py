@@ -1,31 +1,21 @@
-from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.models import Post, Topic
+from machina.conf import settings as machina_settings
 
-from config.roles import MEMBERS
-from forum.models import Profile
-
-
-def profile_get_or_create(user):
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile
-
-
-@transaction.atomic
-def profile_update(user, *, display_name, preferred_language):
-    profile = profile_get_or_create(user)
-    profile.display_name = display_name.strip()
-    profile.preferred_language = preferred_language
-    profile.full_clean()
-    profile.save()
-    return profile
-
-
-def member_join(user):
-    """A newly verified address makes the account a member of the community."""
-    group, _created = Group.objects.get_or_create(name=MEMBERS)
-    user.groups.add(group)
-    profile_get_or_create(user)
-
+from accounts import roles
+from config.sanitize import plain_text
+from forum.models import (
+    ForumLanguage,
+    ModerationLog,
+    PostReport,
+    TopicPromotion,
+    TopicSolution,
+)
+from forum.selectors import topic_language, topic_solution, topic_url
+from kb.services import article_draft_create
 
 # --- Forum structure ------------------------------------------------------
 
@@ -35,9 +25,6 @@ def forum_create(
     *, name, lang=None, parent=None, category=False, description="", is_default=False
 ):
     """Create (or find by name under ``parent``) a machina forum in ``lang``."""
-    from machina.apps.forum.models import Forum
-
-    from forum.models import ForumLanguage
 
     forum_type = Forum.FORUM_CAT if category else Forum.FORUM_POST
     forum = Forum.objects.filter(name=name, parent=parent).first()
@@ -55,8 +42,6 @@ def forum_create(
 @transaction.atomic
 def topic_create(*, forum, user, subject, content, preapproved=False):
     """Open a topic with its first post (machina's models, our moderation rules)."""
-    from machina.apps.forum_conversation.models import Post, Topic
-
     topic = Topic.objects.create(
         forum=forum,
         poster=user,
@@ -72,9 +57,6 @@ def topic_create(*, forum, user, subject, content, preapproved=False):
 
 @transaction.atomic
 def post_create(*, topic, user, content, preapproved=False, notify=True):
-    from machina.apps.forum_conversation.models import Post
-    from machina.conf import settings as machina_settings
-
     post = Post(
         topic=topic,
         poster=user,
@@ -91,8 +73,6 @@ def post_create(*, topic, user, content, preapproved=False, notify=True):
 
 
 def moderation_log_record(*, action, actor, post=None, topic=None, reason=""):
-    from forum.models import ModerationLog
-
     topic = topic or (post.topic if post is not None else None)
     return ModerationLog.objects.create(
         action=action,
@@ -112,8 +92,6 @@ def moderation_log_record(*, action, actor, post=None, topic=None, reason=""):
 
 @transaction.atomic
 def post_approve(*, post, moderator):
-    from forum.models import ModerationLog
-
     post.approved = True
     post.save()
     moderation_log_record(
@@ -125,10 +103,6 @@ def post_approve(*, post, moderator):
 @transaction.atomic
 def post_remove(*, post, moderator, action, reason=""):
     """Delete a post (or its whole topic when it is the first post), keeping a copy."""
-    from django.utils import timezone
-
-    from forum.models import ModerationLog, PostReport
-
     moderation_log_record(action=action, actor=moderator, post=post, reason=reason)
     PostReport.objects.filter(post=post, status=PostReport.Status.OPEN).update(
         status=PostReport.Status.REMOVED,
@@ -158,8 +132,6 @@ def post_remove(*, post, moderator, action, reason=""):
 
 
 def post_remove_as_spam(*, post, moderator, reason=""):
-    from forum.models import ModerationLog
-
     post_remove(
         post=post,
         moderator=moderator,
@@ -171,8 +143,6 @@ def post_remove_as_spam(*, post, moderator, reason=""):
 @transaction.atomic
 def post_report_create(*, post, reporter, reason, comment=""):
     """Report a post; a member's second report of the same post updates the first."""
-    from forum.models import PostReport
-
     report, _created = PostReport.objects.update_or_create(
         post=post,
         reporter=reporter,
@@ -184,10 +154,6 @@ def post_report_create(*, post, reporter, reason, comment=""):
 
 @transaction.atomic
 def post_report_dismiss(*, report, moderator):
-    from django.utils import timezone
-
-    from forum.models import ModerationLog, PostReport
-
     PostReport.objects.filter(post=report.post, status=PostReport.Status.OPEN).update(
         status=PostReport.Status.DISMISSED,
         handled_by=moderator,
@@ -205,8 +171,6 @@ def post_report_dismiss(*, report, moderator):
 
 
 def can_moderate(user):
-    from config import roles
-
     return roles.user_in(user, roles.MODERATORS, roles.COMMUNITY_MANAGERS, roles.STAFF)
 
 
@@ -222,9 +186,6 @@ class ForumActionError(Exception):
 
 @transaction.atomic
 def topic_solution_mark(*, topic, post, user):
-    from django.utils.translation import gettext as _
-
-    from forum.models import TopicSolution
 
     if not can_mark_solution(user, topic):
         raise ForumActionError(
@@ -242,10 +203,6 @@ def topic_solution_mark(*, topic, post, user):
 
 @transaction.atomic
 def topic_solution_unmark(*, topic, user):
-    from django.utils.translation import gettext as _
-
-    from forum.models import TopicSolution
-
     if not can_mark_solution(user, topic):
         raise ForumActionError(
             _("Only the author of the topic or a moderator can choose its solution.")
@@ -256,11 +213,6 @@ def topic_solution_unmark(*, topic, user):
 @transaction.atomic
 def topic_promote(*, topic, user, request=None):
     """Turn a solved topic into a draft KB article that enters KB review."""
-    from django.utils.translation import gettext as _
-
-    from forum.models import ModerationLog, TopicPromotion
-    from forum.selectors import topic_language, topic_solution, topic_url
-
     if not can_moderate(user):
         raise ForumActionError(_("Only moderators and staff can promote a topic."))
     if TopicPromotion.objects.filter(topic=topic).exists():
@@ -268,15 +220,6 @@ def topic_promote(*, topic, user, request=None):
     solution = topic_solution(topic)
     if solution is None:
         raise ForumActionError(_("Only a solved topic can become an article."))
-    try:
-        from kb.services import article_draft_create
-    except ImportError as exc:
-        raise ForumActionError(
-            _("The knowledge base is not available yet. Try again later.")
-        ) from exc
-
-    from config.sanitize import plain_text
-
     lang = topic_language(topic)
     question = topic.first_post
     source_url = topic_url(topic, lang)
@@ -316,6 +259,4 @@ def topic_promote(*, topic, user, request=None):
 
 
 def _language(lang):
-    from django.utils import translation
-
     return translation.override(lang)

@@ -1,30 +1,12 @@
-from allauth.account.signals import email_confirmed
-from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from machina.apps.forum_conversation.models import Post
 
-from forum.services import member_join, profile_get_or_create
-
-
-@receiver(post_save, sender=get_user_model())
-def create_profile(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        profile_get_or_create(instance)
-
-
-@receiver(email_confirmed)
-def join_members_on_confirmation(sender, request, email_address, **kwargs):
-    member_join(email_address.user)
-
-
-# --- Forum posts ----------------------------------------------------------
-import logging  # noqa: E402
-
-from django.db import transaction  # noqa: E402
-from django.db.models.signals import pre_save  # noqa: E402
-from machina.apps.forum_conversation.models import Post  # noqa: E402
-
-from forum.moderation import edit_needs_approval, post_needs_approval  # noqa: E402
+from forum.moderation import edit_needs_approval, post_needs_approval
+from forum.tasks import topic_reply_notify
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +55,6 @@ def after_post_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _enqueue_reply_notification(post_id):
-    from forum.tasks import topic_reply_notify
-
     try:
         topic_reply_notify.enqueue(post_id)
     except Exception as exc:  # a broken queue must not fail the request

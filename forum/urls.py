@@ -10,7 +10,6 @@ TOPIC = FORUM + "forum/<str:forum_slug>-<int:forum_pk>/topic/"
 MODERATION = FORUM + "moderation/"
 
 urlpatterns = [
-    path("accounts/profile/", views.profile, name="profile"),
     path(FORUM, machina_views.IndexView.as_view(), name="machina_index"),
     path(
         FORUM + "forum/<str:slug>-<int:pk>/",

@@ -1,62 +1,21 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from machina.apps.forum_conversation.models import Post, Topic
 
-from forum.forms import ProfileForm
-from forum.services import profile_get_or_create, profile_update
-
-
-@login_required
-def profile(request):
-    current = profile_get_or_create(request.user)
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            updated = profile_update(request.user, **form.cleaned_data)
-            messages.success(request, _("Your profile has been saved."))
-            # Follow the member to the language they just chose, and let `/`
-            # pick it next time through the language cookie.
-            with translation.override(updated.preferred_language):
-                response = redirect(reverse("community_forum:profile"))
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                updated.preferred_language,
-                max_age=365 * 24 * 3600,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
-            return response
-    else:
-        form = ProfileForm(
-            initial={
-                "display_name": current.display_name,
-                "preferred_language": current.preferred_language,
-            }
-        )
-    return render(
-        request, "community_forum/profile.html", {"form": form, "profile": current}
-    )
-
-
-# --- Forum extras ---------------------------------------------------------
-from django.contrib.auth.views import redirect_to_login  # noqa: E402
-from django.http import Http404  # noqa: E402
-from django.shortcuts import get_object_or_404  # noqa: E402
-from django.utils.http import urlencode  # noqa: E402
-from django.utils.translation import get_language  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
-from machina.apps.forum_conversation.models import Post, Topic  # noqa: E402
-
-from config.ratelimit import ratelimit  # noqa: E402
-from config.roles import has_verified_email  # noqa: E402
-from forum import selectors, services  # noqa: E402
-from forum.forms import RemoveForm, ReportForm  # noqa: E402
-from forum.machina_views import HONEYPOT_FIELD, refused  # noqa: E402
-from forum.models import PostReport  # noqa: E402
+from accounts.roles import has_verified_email
+from config.ratelimit import ratelimit
+from forum import selectors, services
+from forum.forms import RemoveForm, ReportForm
+from forum.machina_views import HONEYPOT_FIELD, refused
+from forum.models import PostReport
 
 
 def _topic_redirect(topic, post=None):
@@ -207,16 +166,10 @@ def moderation(request):
             "counts": selectors.moderation_counts(),
             "pending": selectors.pending_posts(),
             "reported": [(items[0].post, items) for items in reports.values()],
-            "recent_log": services_log_recent(),
+            "recent_log": selectors.moderation_log_recent(),
             "remove_form": RemoveForm(),
         },
     )
-
-
-def services_log_recent(limit=20):
-    from forum.models import ModerationLog
-
-    return ModerationLog.objects.select_related("actor", "author")[:limit]
 
 
 @require_POST

@@ -217,7 +217,7 @@ class ArticlePage(RoutablePageMixin, Page):
         return breadcrumb_pages(self)
 
     def search_document(self):
-        """The document the search app indexes (see notes/contracts.md)."""
+        """The document the search app indexes (see search/README.md)."""
         from kb import selectors
 
         category = self.category

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from config import roles
+from accounts import roles
+from accounts.selectors import user_public_name, with_profiles
 from kb.models import (
     ArticleCredit,
     ArticleEdit,
@@ -133,13 +134,8 @@ def contributors(page):
     user_ids |= set(
         ArticleCredit.objects.filter(page=page).values_list("user_id", flat=True)
     )
-    users = get_user_model().objects.filter(pk__in=user_ids).select_related("profile")
-    names = []
-    for user in users:
-        profile = getattr(user, "profile", None)
-        names.append(
-            profile.public_name if profile else user.get_username().split("@")[0]
-        )
+    users = with_profiles(get_user_model().objects.filter(pk__in=user_ids))
+    names = [user_public_name(user) for user in users]
     return sorted(set(names), key=str.lower)
 
 

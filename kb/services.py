@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Revision, Site
 
+from accounts.selectors import user_language
 from config.sanitize import clean_html
 from kb.blocks import ArticleBodyBlock, MarkdownValue
 from kb.markdown import has_changes, stream_to_markdown, three_way_merge
@@ -720,8 +721,7 @@ def _notify_author(edit, accepted):
     # is being split into a package (move it to the module's imports then).
     from outbox.services import mail_queue  # noqa: PLC0415
 
-    profile = getattr(author, "profile", None)
-    lang = getattr(profile, "preferred_language", None) or settings.LANGUAGE_CODE
+    lang = user_language(author)
     values = {
         "summary": edit.summary,
         "title": edit.page.title,

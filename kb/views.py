@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Revision
 
+from accounts.selectors import user_public_name
 from config.ratelimit import client_ip, ratelimit, ratelimit_hit, too_many_requests
 from config.sanitize import markdown_to_html
 from kb import selectors, services
@@ -393,8 +394,7 @@ def article_history(request, page):
 def _public_name(user):
     if user is None:
         return _("Import")
-    profile = getattr(user, "profile", None)
-    return profile.public_name if profile else user.get_username().split("@")[0]
+    return user_public_name(user)
 
 
 def _visible_revision(page, user, revision_id):

@@ -1,6 +1,6 @@
 """Documents from the knowledge base and the forum, through their providers.
 
-The providers belong to the kb and forum apps (see notes/contracts.md); they
+The providers belong to the kb and forum apps (see search/README.md); they
 are imported lazily so that search keeps working while either app is absent.
 """
 

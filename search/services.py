@@ -1,6 +1,6 @@
 """Search for every app: query, index documents, report health.
 
-``search()`` is the cross-app contract (see notes/contracts.md). The embedded
+``search()`` is the cross-app contract (see search/README.md). The embedded
 backend (project database) is always written, so it can take over at once
 when Elasticsearch is unreachable; Elasticsearch updates that fail are queued
 in ``IndexUpdate`` and replayed by ``search_index retry``.

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from config.roles import COMMUNITY_MANAGERS, STAFF, SUPPORT_AGENTS, user_in
+from accounts.roles import COMMUNITY_MANAGERS, STAFF, SUPPORT_AGENTS, user_in
 from search import selectors, services
 from search.analysis import normalize_lang
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from config import roles
+from accounts import roles
 from config.ratelimit import ratelimit
 from social_redirect import selectors
 from social_redirect.forms import MentionPasteForm, ReplyTemplateForm

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import user_public_name
 from support.models import Ticket, TicketMessage
 from support.selectors import support_agents
 
@@ -231,8 +232,7 @@ class TicketUpdateForm(forms.Form):
 
 
 def agent_label(user):
-    profile = getattr(user, "profile", None)
-    return (profile.public_name if profile else "") or user.email or user.username
+    return user_public_name(user)
 
 
 class TicketRateForm(forms.Form):

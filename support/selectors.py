@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from config import roles
+from accounts import roles
 from config.sanitize import clean_html
 from outbox import selectors as outbox_selectors
 from outbox.models import OutboundMail

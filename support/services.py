@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from accounts.selectors import user_language
 from config.sanitize import markdown_to_html, plain_text
 from outbox.models import OutboundMail
 from outbox.services import mail_queue
@@ -128,8 +129,7 @@ def _agents_to_notify(ticket):
 
 
 def _agent_language(agent):
-    profile = getattr(agent, "profile", None)
-    return getattr(profile, "preferred_language", None) or settings.LANGUAGE_CODE
+    return user_language(agent)
 
 
 def _notify_agents(ticket, message, kind):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from config import roles
+from accounts import roles
 from tests.factories import UserFactory, user_with_role
 
 

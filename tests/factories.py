@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from config import roles
+from accounts import roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):

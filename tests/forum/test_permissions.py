@@ -82,7 +82,7 @@ def test_member_opens_a_topic_and_another_replies(client, forums, seasoned_membe
 
 
 def test_staff_manage_forums_in_the_admin(client, forums):
-    from config import roles
+    from accounts import roles
     from forum.permissions import forum_permissions_sync
     from tests.factories import user_with_role
 

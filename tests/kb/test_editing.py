@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from config import roles
+from accounts import roles
 from kb import services
 from kb.models import ArticleCredit, ArticleEdit, ArticlePage
 from tests.factories import UserFactory, user_with_role

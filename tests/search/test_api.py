@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from config import roles
+from accounts import roles
 from search.models import QueryLog
 from tests.factories import UserFactory, user_with_role
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config import roles
+from accounts import roles
 from search import services
 from tests.factories import UserFactory, user_with_role
 

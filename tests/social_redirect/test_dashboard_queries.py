@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config import roles
+from accounts import roles
 from social_redirect.models import Mention, RedirectLink, ReplyTemplate
 from tests.factories import user_with_role
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from config import roles
+from accounts import roles
 from social_redirect.models import Mention
 from social_redirect.services.mentions import mention_create
 from social_redirect.views import crc_response_token

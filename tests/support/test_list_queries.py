@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from config import roles
+from accounts import roles
 from outbox.services import mail_queue
 from support.models import MailKind, Ticket, TicketMessage
 from support.selectors import TICKET_HEADER

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from config import roles
+from accounts import roles
 from support.models import Ticket, TicketMessage
 from support.tokens import ticket_context_token
 from tests.factories import UserFactory, user_with_role

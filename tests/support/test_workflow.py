@@ -12,7 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from config import roles
+from accounts import roles
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboundMail
 from support.models import MailKind, Ticket, TicketDeflection

@@ -1,0 +1,32 @@
+"""Writes about people: profiles and community membership."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Profile
+from accounts.roles import MEMBERS
+
+
+def profile_get_or_create(*, user: AbstractBaseUser) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *, user: AbstractBaseUser, display_name: str, preferred_language: str
+) -> Profile:
+    profile = profile_get_or_create(user=user)
+    profile.display_name = display_name.strip()
+    profile.preferred_language = preferred_language
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def member_join(*, user: AbstractBaseUser) -> None:
+    """A newly verified address makes the account a member of the community."""
+    group, _created = Group.objects.get_or_create(name=MEMBERS)
+    user.groups.add(group)
+    profile_get_or_create(user=user)
