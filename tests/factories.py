@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         names = list(extracted or [])
-        # Only a verified address makes someone a member (see forum.services).
+        # Only a verified address makes someone a member (see accounts.services).
         if not getattr(self, "_unverified", False):
             names.append(roles.MEMBERS)
         for name in names:
