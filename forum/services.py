@@ -269,7 +269,7 @@ def topic_promote(*, topic, user, request=None):
     if solution is None:
         raise ForumActionError(_("Only a solved topic can become an article."))
     try:
-        from kb.services import article_draft_create
+        from kb.services.editing import article_draft_create
     except ImportError as exc:
         raise ForumActionError(
             _("The knowledge base is not available yet. Try again later.")

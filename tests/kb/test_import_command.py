@@ -8,6 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kb.models import ArticlePage, CategoryPage
+from kb.services.structure import kb_root
+from kb.services.upsert import article_upsert
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,12 +245,10 @@ def test_reimport_is_idempotent_and_changed_files_get_a_new_revision(help_centre
 
 
 def test_reimport_keeps_community_edits_of_unchanged_files(help_centre):
-    from kb import services
-    from tests.factories import UserFactory
 
     run_import(help_centre)
     page = article("domains/deadlines", "en")
-    services.article_upsert(
+    article_upsert(
         parent=page.get_parent(),
         title=page.title,
         slug=page.slug,
@@ -353,9 +354,7 @@ def test_categories_follow_the_hugo_menu_weight(tmp_path):
 
     run_import(tmp_path)
 
-    from kb import services
-
-    titles = [c.title for c in services.kb_root("en").categories()]
+    titles = [c.title for c in kb_root("en").categories()]
     assert titles.index("Zeta") < titles.index("Alpha")
 
 
