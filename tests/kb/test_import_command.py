@@ -367,3 +367,30 @@ def test_file_without_language_suffix_is_explained(tmp_path):
     assert counts(out) == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
     assert "a/README.md: no language suffix" in err
     assert article("a/good", "en").live
+
+
+def test_front_matter_slug_and_symptoms_are_imported(tmp_path):
+    write(tmp_path, "box/_index.fr.md", "---\ntitle: Box\nslug: la-box\n---\n")
+    write(tmp_path, "box/_index.en.md", "---\ntitle: Router\nslug: router\n---\n")
+    write(
+        tmp_path,
+        "box/lights.fr.md",
+        "---\ntitle: Voyants\nslug: voyants\nsymptoms:\n- ma box clignote\n"
+        "- voyant rouge\n---\nChaque voyant indique un état précis.\n",
+    )
+    write(
+        tmp_path,
+        "box/lights.en.md",
+        "---\ntitle: Lights\nsymptoms: my box is blinking\n---\n"
+        "Each light shows a state.\n",
+    )
+
+    run_import(tmp_path)
+
+    fr, en = article("box/lights", "fr"), article("box/lights", "en")
+    assert fr.url == "/fr/kb/la-box/voyants/"
+    assert en.url == "/en/kb/router/lights/"
+    assert fr.symptom_list() == ["ma box clignote", "voyant rouge"]
+    assert en.symptom_list() == ["my box is blinking"]
+    out, _ = run_import(tmp_path)
+    assert counts(out)["unchanged"] == 4
