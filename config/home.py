@@ -1,37 +1,15 @@
-"""What the home page shows. Each section degrades to an empty state while the
-app that fills it has nothing to show yet."""
+"""What the home page lists: popular articles and recent forum topics (the
+template shows an empty state for a list with nothing in it yet)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
-
-def _url(name, **kwargs):
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
+from forum.selectors import recent_topics
+from kb.selectors import popular_articles
 
 
 def home_sections(request):
-    from django.utils import translation
-
     lang = translation.get_language() or "fr"
-    context = {
-        "kb_url": _url("kb:index"),
-        "forum_url": _url("forum:index"),
-        "support_url": _url("support:ticket_create"),
-        "popular_articles": [],
-        "recent_topics": [],
+    return {
+        "popular_articles": popular_articles(lang=lang, limit=6),
+        "recent_topics": recent_topics(lang=lang, limit=5),
     }
-    try:
-        from kb.selectors import popular_articles
-
-        context["popular_articles"] = popular_articles(lang=lang, limit=6)
-    except ImportError:
-        pass
-    try:
-        from forum.selectors import recent_topics
-
-        context["recent_topics"] = recent_topics(lang=lang, limit=5)
-    except ImportError:
-        pass
-    return context

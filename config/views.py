@@ -9,12 +9,13 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from config.home import home_sections
+from search.services import backend_health
+
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    from config.home import home_sections
-
     return render(request, "home.html", home_sections(request))
 
 
@@ -32,10 +33,6 @@ def _check_cache():
 
 def _check_search():
     """The search backend's own health: the embedded one lives in the database."""
-    try:
-        from search.services import backend_health
-    except ImportError:
-        return {"backend": "none"}
     return backend_health()
 
 

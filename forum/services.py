@@ -15,7 +15,7 @@ from forum.models import (
     TopicSolution,
 )
 from forum.selectors import topic_language, topic_solution, topic_url
-from kb.services import article_draft_create
+from kb.services.editing import article_draft_create
 
 # --- Forum structure ------------------------------------------------------
 

@@ -8,6 +8,8 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from kb import signals
+        # Not at the top: kb.signals imports models, which need the app
+        # registry that is being populated when this module is imported.
+        from kb import signals  # noqa: PLC0415
 
         signals.connect()

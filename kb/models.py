@@ -21,9 +21,25 @@ from wagtail.search import index
 
 from config.sanitize import plain_text
 from kb.blocks import ArticleBodyBlock
+from kb.markdown import stream_to_markdown
 
 # An article gets a table of contents from this many headings on.
 TOC_MIN_HEADINGS = 3
+
+
+def _selectors():
+    # Cycle: kb.selectors imports these models.
+    from kb import selectors  # noqa: PLC0415
+
+    return selectors
+
+
+def _views():
+    # Cycle: kb.views imports kb.selectors and kb.services, which import these
+    # models; the page routes below hand over to those views.
+    from kb import views  # noqa: PLC0415
+
+    return views
 
 
 class KnowledgeBaseIndexPage(RoutablePageMixin, Page):
@@ -43,8 +59,7 @@ class KnowledgeBaseIndexPage(RoutablePageMixin, Page):
         return CategoryPage.objects.child_of(self).live().public().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from kb import selectors
-
+        selectors = _selectors()
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = selectors.categories_with_articles(self)
         context["popular_articles"] = selectors.popular_articles(
@@ -56,9 +71,7 @@ class KnowledgeBaseIndexPage(RoutablePageMixin, Page):
 
     @path("feed/", name="feed")
     def feed_route(self, request):
-        from kb import views
-
-        return views.article_feed(request, self)
+        return _views().article_feed(request, self)
 
 
 class CategoryPage(Page):
@@ -198,8 +211,6 @@ class ArticlePage(RoutablePageMixin, Page):
         the Wagtail admin become equivalent Markdown (rich text stays HTML,
         which Markdown accepts and the sanitizer filters on save).
         """
-        from kb.markdown import stream_to_markdown
-
         return stream_to_markdown(self.body)
 
     def body_html(self):
@@ -217,9 +228,7 @@ class ArticlePage(RoutablePageMixin, Page):
         return breadcrumb_pages(self)
 
     def search_document(self):
-        """The document the search app indexes (see search/README.md)."""
-        from kb import selectors
-
+        """The document the search app indexes (``search.indexing``)."""
         category = self.category
         return {
             "kind": "article",
@@ -233,7 +242,7 @@ class ArticlePage(RoutablePageMixin, Page):
             "category": category.title if category else "",
             "url": self.get_url(),
             "source": self.source_key or None,
-            "helpfulness": selectors.article_helpfulness(self),
+            "helpfulness": _selectors().article_helpfulness(self),
             "updated_at": self.last_published_at or self.latest_revision_created_at,
         }
 
@@ -241,51 +250,35 @@ class ArticlePage(RoutablePageMixin, Page):
 
     @path("", name="index")
     def index_route(self, request, *args, **kwargs):
-        from kb import views
-
-        return views.article_detail(request, self)
+        return _views().article_detail(request, self)
 
     @path("edit/", name="edit")
     def edit_route(self, request):
-        from kb import views
-
-        return views.article_edit(request, self)
+        return _views().article_edit(request, self)
 
     @path("history/", name="history")
     def history_route(self, request):
-        from kb import views
-
-        return views.article_history(request, self)
+        return _views().article_history(request, self)
 
     @path("diff/", name="diff")
     def diff_route(self, request):
-        from kb import views
-
-        return views.article_diff(request, self)
+        return _views().article_diff(request, self)
 
     @path("rollback/<int:revision_id>/", name="rollback")
     def rollback_route(self, request, revision_id):
-        from kb import views
-
-        return views.article_rollback(request, self, revision_id)
+        return _views().article_rollback(request, self, revision_id)
 
     @path("undo/<int:edit_id>/", name="undo")
     def undo_route(self, request, edit_id):
-        from kb import views
-
-        return views.article_undo(request, self, edit_id)
+        return _views().article_undo(request, self, edit_id)
 
     @path("feedback/", name="feedback")
     def feedback_route(self, request):
-        from kb import views
-
-        return views.article_feedback(request, self)
+        return _views().article_feedback(request, self)
 
     @path("protect/", name="protect")
     def protect_route(self, request):
-        from kb import views
-
-        return views.article_protect(request, self)
+        return _views().article_protect(request, self)
 
 
 def breadcrumb_pages(page):

@@ -1,8 +1,11 @@
 """Reads of the knowledge base: permissions, lists, statistics."""
 
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Q
-from django.db.models.functions import Cast
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, F, FloatField, Q, QuerySet, Window
+from django.db.models.functions import Cast, RowNumber, Substr
+from wagtail.models import PageLogEntry, Revision
 
 from accounts import roles
 from accounts.selectors import user_public_name, with_profiles
@@ -12,7 +15,13 @@ from kb.models import (
     ArticleFeedback,
     ArticlePage,
     CategoryPage,
+    KnowledgeBaseIndexPage,
 )
+
+User = AbstractBaseUser | AnonymousUser
+
+# Articles listed under each category on the KB index.
+INDEX_ARTICLES_PER_CATEGORY = 8
 
 # Who reviews and repairs: the trusted community and the staff.
 REVIEWER_GROUPS = (
@@ -26,11 +35,11 @@ REVIEWER_GROUPS = (
 # --- permissions --------------------------------------------------------------
 
 
-def can_contribute(user):
+def can_contribute(user: User) -> bool:
     return roles.has_verified_email(user) and user.is_active
 
 
-def accepted_edit_count(user):
+def accepted_edit_count(user: User) -> int:
     return ArticleEdit.objects.filter(
         author=user,
         status=ArticleEdit.Status.ACCEPTED,
@@ -38,25 +47,25 @@ def accepted_edit_count(user):
     ).count()
 
 
-def can_review(user):
+def can_review(user: User) -> bool:
     return roles.user_in(user, *REVIEWER_GROUPS)
 
 
-def can_rollback(user):
+def can_rollback(user: User) -> bool:
     return can_review(user)
 
 
-def can_protect(user):
+def can_protect(user: User) -> bool:
     return roles.user_in(user, roles.STAFF, roles.COMMUNITY_MANAGERS)
 
 
-def can_see_stats(user):
+def can_see_stats(user: User) -> bool:
     return roles.user_in(
         user, roles.STAFF, roles.COMMUNITY_MANAGERS, roles.SUPPORT_AGENTS
     )
 
 
-def is_trusted_editor(user):
+def is_trusted_editor(user: User) -> bool:
     """Publishes without review: trusted groups, or enough accepted edits."""
     if not can_contribute(user):
         return False
@@ -65,7 +74,7 @@ def is_trusted_editor(user):
     return accepted_edit_count(user) >= settings.KB_TRUSTED_AFTER_ACCEPTED_EDITS
 
 
-def can_edit(user, page):
+def can_edit(user: User, page: ArticlePage) -> bool:
     if not can_contribute(user):
         return False
     if page.protected:
@@ -76,14 +85,14 @@ def can_edit(user, page):
 # --- public lists ---------------------------------------------------------------
 
 
-def live_articles(lang=None):
+def live_articles(lang: str | None = None) -> QuerySet[ArticlePage]:
     qs = ArticlePage.objects.live().public()
     if lang:
         qs = qs.filter(locale__language_code=lang)
     return qs
 
 
-def popular_articles(lang, limit=6):
+def popular_articles(lang: str, limit: int = 6) -> list[ArticlePage]:
     """Most found-helpful articles first, then the most recently updated."""
     return list(
         live_articles(lang)
@@ -92,28 +101,58 @@ def popular_articles(lang, limit=6):
     )
 
 
-def recently_changed(lang, limit=30):
+def recently_changed(lang: str, limit: int = 30) -> list[ArticlePage]:
     return list(live_articles(lang).order_by("-last_published_at")[:limit])
 
 
-def categories_with_articles(index):
+def categories_with_articles(
+    index: KnowledgeBaseIndexPage,
+) -> list[CategoryPage]:
+    """Top-level categories, each with ``article_list`` (its first articles by
+    title, nested categories included) and ``article_count``.
+
+    Three queries whatever the number of categories: articles are grouped by
+    the tree path of the top-level category they sit under.
+    """
     categories = list(
         CategoryPage.objects.child_of(index).live().public().order_by("path")
     )
+    if not categories:
+        return categories
+    prefix = Substr("path", 1, (index.depth + 1) * CategoryPage.steplen)
+    articles = (
+        ArticlePage.objects.descendant_of(index)
+        .live()
+        .public()
+        .annotate(category_path=prefix)
+    )
+    counts = dict(
+        articles.order_by()
+        .values("category_path")
+        .annotate(n=Count("pk"))
+        .values_list("category_path", "n")
+    )
+    firsts = (
+        articles.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_path")],
+                order_by=[F("title").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=INDEX_ARTICLES_PER_CATEGORY)
+        .order_by("category_path", "title", "pk")
+    )
+    by_category = {}
+    for article in firsts:
+        by_category.setdefault(article.category_path, []).append(article)
     for category in categories:
-        category.article_list = list(
-            ArticlePage.objects.descendant_of(category)
-            .live()
-            .public()
-            .order_by("title")[:8]
-        )
-        category.article_count = (
-            ArticlePage.objects.descendant_of(category).live().public().count()
-        )
+        category.article_list = by_category.get(category.path, [])
+        category.article_count = counts.get(category.path, 0)
     return categories
 
 
-def article_helpfulness(page):
+def article_helpfulness(page: ArticlePage) -> float | None:
     counts = ArticleFeedback.objects.filter(page=page).aggregate(
         yes=Count("pk", filter=Q(helpful=True)), total=Count("pk")
     )
@@ -122,10 +161,8 @@ def article_helpfulness(page):
     return counts["yes"] / counts["total"]
 
 
-def contributors(page):
+def contributors(page: ArticlePage) -> list[str]:
     """Public names of everyone who wrote an accepted edit or is credited."""
-    from django.contrib.auth import get_user_model
-
     user_ids = set(
         ArticleEdit.objects.filter(page=page, status=ArticleEdit.Status.ACCEPTED)
         .exclude(author=None)
@@ -139,7 +176,7 @@ def contributors(page):
     return sorted(set(names), key=str.lower)
 
 
-def related_articles(page, limit=5):
+def related_articles(page: ArticlePage, limit: int = 5) -> list[ArticlePage]:
     """Articles sharing tags first, then the rest of the category."""
     base = live_articles(page.lang).exclude(pk=page.pk)
     tag_ids = list(page.tags.values_list("pk", flat=True))
@@ -161,7 +198,7 @@ def related_articles(page, limit=5):
     return related
 
 
-def other_languages(page):
+def other_languages(page: ArticlePage) -> list[ArticlePage]:
     """Live translations of ``page`` (for the language link)."""
     return list(
         ArticlePage.objects.filter(translation_key=page.translation_key)
@@ -175,25 +212,38 @@ def other_languages(page):
 # --- review and history ------------------------------------------------------------
 
 
-def pending_edits():
+def pending_edits() -> QuerySet[ArticleEdit]:
     return (
         ArticleEdit.objects.filter(status=ArticleEdit.Status.PENDING)
-        .select_related("page", "author", "revision", "page__locale")
+        .select_related("page", "author__profile", "revision", "page__locale")
         .order_by("created_at")
     )
 
 
-def edits_by(user):
+def edits_by(user: User) -> QuerySet[ArticleEdit]:
     return ArticleEdit.objects.filter(author=user).select_related("page", "reviewer")
 
 
-def visible_revisions(page, user):
+def edit_previous_revision(edit: ArticleEdit) -> Revision | None:
+    """The revision an edit started from (the one before it, for old rows)."""
+    if edit.base_revision_id:
+        return edit.base_revision
+    return (
+        Revision.objects.filter(
+            base_content_type=edit.revision.base_content_type,
+            object_id=edit.revision.object_id,
+            created_at__lt=edit.revision.created_at,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def visible_revisions(page: ArticlePage, user: User) -> QuerySet[Revision]:
     """Revisions shown in the history: those that were published, plus
     pending/rejected ones for reviewers and for their own authors (so an
     unreviewed edit, or an admin draft, never leaks through a diff)."""
-    from wagtail.models import PageLogEntry
-
-    revisions = page.revisions.select_related("user", "kb_edit").order_by(
+    revisions = page.revisions.select_related("user__profile", "kb_edit").order_by(
         "-created_at", "-pk"
     )
     if can_review(user):
@@ -207,7 +257,9 @@ def visible_revisions(page, user):
     return revisions.filter(shown)
 
 
-def helpfulness_stats(lang=None, min_votes=1):
+def helpfulness_stats(
+    lang: str | None = None, min_votes: int = 1
+) -> QuerySet[ArticlePage]:
     """Articles with votes: yes/no counts and ratio, worst ratio first."""
     qs = live_articles(lang).annotate(
         yes=Count("feedback", filter=Q(feedback__helpful=True)),

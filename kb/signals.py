@@ -1,19 +1,19 @@
 """Keep the KB tree present and the page cache honest."""
 
+from django.db import connections
 from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from kb.cache import kb_cache_invalidate
+from kb.models import ArticlePage, CategoryPage, KnowledgeBaseIndexPage
+from kb.services.structure import kb_structure_ensure
 
 
 def _ensure_structure(sender, app_config=None, using="default", **kwargs):
     # post_migrate is sent once per app once every migration has run.
     if app_config is None or app_config.label != "kb":
         return
-    from django.db import connections
-
-    from kb.models import KnowledgeBaseIndexPage
-    from kb.services import kb_structure_ensure
-
     tables = connections[using].introspection.table_names()
     if KnowledgeBaseIndexPage._meta.db_table not in tables:
         return
@@ -25,8 +25,6 @@ def _ensure_structure(sender, app_config=None, using="default", **kwargs):
 
 
 def _invalidate(sender, **kwargs):
-    from kb.services import kb_cache_invalidate
-
     kb_cache_invalidate()
 
 
@@ -36,8 +34,6 @@ def connect():
     page_unpublished.connect(_invalidate, dispatch_uid="kb.cache_unpublished")
     post_page_move.connect(_invalidate, dispatch_uid="kb.cache_moved")
     # Deleting or restricting a page changes what anonymous visitors may see.
-    from kb.models import ArticlePage, CategoryPage, KnowledgeBaseIndexPage
-
     for model in (ArticlePage, CategoryPage, KnowledgeBaseIndexPage):
         post_delete.connect(
             _invalidate, sender=model, dispatch_uid=f"kb.cache_deleted.{model.__name__}"

@@ -3,53 +3,36 @@ review queue, feedback and feeds. Thin: writes are in kb.services."""
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Revision
+from wagtail.views import serve
 
 from accounts.selectors import user_public_name
 from config.ratelimit import client_ip, ratelimit, ratelimit_hit, too_many_requests
 from config.sanitize import markdown_to_html
-from kb import selectors, services
+from kb import cache, selectors
+from kb.diff import word_diff
 from kb.forms import ArticleEditForm, ArticleProposeForm, FeedbackForm, RejectForm
-from kb.markdown import word_diff
 from kb.models import ArticleEdit
-
-# Cached pages hold this instead of a CSRF token; each response gets its own.
-CSRF_SENTINEL = "__kb_csrf_token__"
-BROWSER_MAX_AGE = 60
-
-
-def _page_cache_seconds():
-    # Publishing bumps the generation in the cache of the process that
-    # published; a per-process (local memory) cache in another worker would
-    # not see it, so there entries only live a couple of minutes.
-    backend = settings.CACHES["default"]["BACKEND"]
-    return 120 if backend.endswith("LocMemCache") else 60 * 60 * 24
+from kb.services import editing, feedback, history, structure
+from support.tokens import ticket_context_token
 
 
 def _lang():
     return (translation.get_language() or "fr")[:2]
 
 
-def _lazy_url(name, **params):
-    """URL of another app's view, or None while that app does not provide it."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
+def _url_with_query(name, **params):
+    url = reverse(name)
     params = {k: v for k, v in params.items() if v}
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -90,7 +73,7 @@ def _article_context(request, page):
             "related": selectors.related_articles(page),
             "translations": selectors.other_languages(page),
             "symptoms": page.symptom_list(),
-            "ask_url": _lazy_url(
+            "ask_url": _url_with_query(
                 "community_forum:ask",
                 subject=page.title,
                 body=_(
@@ -103,17 +86,13 @@ def _article_context(request, page):
             "feedback_state": request.GET.get("helpful"),
             "can_edit": selectors.can_edit(request.user, page),
             "can_protect": selectors.can_protect(request.user),
-            "csrf_token": CSRF_SENTINEL,
+            "csrf_token": cache.CSRF_SENTINEL,
         }
     )
     return context
 
 
 def _ticket_url(page, url, lang):
-    try:
-        from support.tokens import ticket_context_token
-    except ImportError:
-        return None
     token = ticket_context_token(
         {
             "kind": "article",
@@ -122,66 +101,17 @@ def _ticket_url(page, url, lang):
             "lang": lang,
         }
     )
-    return _lazy_url("support:ticket_create", context=token, subject=page.title)
-
-
-def _generation():
-    return cache.get(services.CACHE_GENERATION_KEY, 0)
-
-
-def _cache_key(request, generation):
-    # The language prefix is part of the path: one entry per language.
-    return f"kb:page:{generation}:{request.path}"
-
-
-def _cacheable(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.GET
-        and not request.user.is_authenticated
-        and not getattr(request, "is_preview", False)
-        and not len(messages.get_messages(request))
-    )
-
-
-def _from_cache_entry(request, entry, hit):
-    if request.headers.get("If-None-Match") == entry["etag"]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(
-            entry["content"].replace(CSRF_SENTINEL, get_token(request))
-        )
-    response["X-KB-Cache"] = "hit" if hit else "miss"
-    response["ETag"] = entry["etag"]
-    if entry["last_modified"]:
-        response["Last-Modified"] = entry["last_modified"]
-    # Private: the page carries a per-visitor CSRF token for its forms, so
-    # shared caches must not store it; browsers may reuse it briefly and
-    # revalidate with the ETag.
-    patch_cache_control(response, private=True, max_age=BROWSER_MAX_AGE)
-    return response
-
-
-def cached_page(request):
-    """The cached anonymous response for this URL, or None (then route)."""
-    if not _cacheable(request):
-        return None
-    entry = cache.get(_cache_key(request, _generation()))
-    if entry is None:
-        return None
-    return _from_cache_entry(request, entry, hit=True)
+    return _url_with_query("support:ticket_create", context=token, subject=page.title)
 
 
 def article_detail(request, page):
     """The article; anonymous visitors get it from the cache until a KB page
     is published, unpublished, moved or deleted (see kb.signals)."""
-    if not _cacheable(request):
+    if not cache.cacheable(request):
         response = render(
             request, page.get_template(request), _article_context(request, page)
         )
-        response.content = response.content.replace(
-            CSRF_SENTINEL.encode(), get_token(request).encode()
-        )
+        cache.with_csrf_token(request, response)
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         else:
@@ -189,35 +119,23 @@ def article_detail(request, page):
         return response
     # Read before rendering: a publish during the render must not be hidden
     # behind the newer generation.
-    generation = _generation()
+    generation = cache.generation()
     response = render(
         request, page.get_template(request), _article_context(request, page)
     )
-    entry = {
-        "content": response.content.decode(),
-        "etag": quote_etag(f"kb-{page.pk}-{page.live_revision_id}-{generation}"),
-        "last_modified": http_date(page.last_published_at.timestamp())
-        if page.last_published_at
-        else None,
-    }
-    cache.set(_cache_key(request, generation), entry, _page_cache_seconds())
-    return _from_cache_entry(request, entry, hit=False)
+    return cache.page_cache_store(request, response, page=page, generation=generation)
 
 
 def kb_page(request, path):
     """Every KB URL: anonymous article pages come straight from the cache,
     without routing through the page tree; everything else goes to Wagtail."""
-    from wagtail.views import serve
-
-    return cached_page(request) or serve(request, "kb/" + path)
+    return cache.cached_page(request) or serve(request, "kb/" + path)
 
 
 def kb_index(request):
     """``kb:index``: the KB root of the current language (served in place)."""
-    from wagtail.views import serve
-
-    services.kb_root(_lang())
-    return cached_page(request) or serve(request, "kb/")
+    structure.kb_root(_lang())
+    return cache.cached_page(request) or serve(request, "kb/")
 
 
 # --- editing ------------------------------------------------------------------
@@ -249,7 +167,7 @@ def article_edit(request, page):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                edit = services.article_edit_submit(
+                edit = editing.article_edit_submit(
                     page=page,
                     user=request.user,
                     title=data["title"],
@@ -259,7 +177,7 @@ def article_edit(request, page):
                     edit_summary=data["edit_summary"],
                     base_revision_id=data["base_revision"],
                 )
-            except services.EditConflict as exc:
+            except editing.EditConflict as exc:
                 # Keep everything the editor typed; only the base moves on, so
                 # saving again (after reading the diff) is a deliberate choice.
                 post = request.POST.copy()
@@ -270,7 +188,7 @@ def article_edit(request, page):
                     "diff": word_diff(exc.current_markdown, data["body"]),
                     "current": exc.current_markdown,
                 }
-            except services.NothingChanged:
+            except editing.NothingChanged:
                 form.add_error("body", _("You did not change anything."))
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -321,13 +239,13 @@ def article_propose(request):
     if denied:
         return denied
     lang = _lang()
-    services.kb_root(lang)
+    structure.kb_root(lang)
     if request.method == "POST":
         form = ArticleProposeForm(request.POST, lang=lang)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.article_propose(
+                editing.article_propose(
                     category=data["category"],
                     user=request.user,
                     title=data["title"],
@@ -453,7 +371,7 @@ def article_rollback(request, page, revision_id):
     if not selectors.can_rollback(request.user):
         return _forbidden(request, _("Only trusted members and staff can roll back."))
     revision = get_object_or_404(page.revisions, pk=revision_id)
-    services.article_rollback(page=page, revision=revision, user=request.user)
+    history.article_rollback(page=page, revision=revision, user=request.user)
     messages.success(request, _("The article was restored to the chosen version."))
     return redirect(page.url + page.reverse_subpage("history"))
 
@@ -465,7 +383,7 @@ def article_undo(request, page, edit_id):
         return _forbidden(request, _("Only trusted members and staff can undo edits."))
     edit = get_object_or_404(ArticleEdit, pk=edit_id, page=page)
     try:
-        services.article_undo(edit=edit, user=request.user)
+        history.article_undo(edit=edit, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -479,7 +397,7 @@ def article_protect(request, page):
     if not selectors.can_protect(request.user):
         return _forbidden(request, _("Only staff can protect articles."))
     protected = request.POST.get("protected") == "1"
-    services.article_protect_set(page=page, protected=protected, user=request.user)
+    editing.article_protect_set(page=page, protected=protected, user=request.user)
     messages.success(
         request,
         _("The article is now protected.")
@@ -504,7 +422,7 @@ def article_feedback(request, page):
     helpful = form.cleaned_data["helpful"]
     if not request.session.session_key:
         request.session.save()
-    counted = services.article_feedback_record(
+    counted = feedback.article_feedback_record(
         page=page,
         helpful=helpful,
         user=request.user if request.user.is_authenticated else None,
@@ -569,13 +487,13 @@ def review_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                services.article_edit_approve(edit=edit, reviewer=request.user)
+                editing.article_edit_approve(edit=edit, reviewer=request.user)
                 messages.success(request, _("The change is published."))
                 return redirect("kb:review")
             if action == "reject":
                 reject_form = RejectForm(request.POST)
                 if reject_form.is_valid():
-                    services.article_edit_reject(
+                    editing.article_edit_reject(
                         edit=edit,
                         reviewer=request.user,
                         reason=reject_form.cleaned_data["reason"],

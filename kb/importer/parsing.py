@@ -70,6 +70,23 @@ class SourceFile:
         return value.strip() if isinstance(value, str) and value.strip() else None
 
     @property
+    def slug(self):
+        """Hugo's ``slug``: the last segment of the page's URL."""
+        value = self.front.get("slug")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @property
+    def symptoms(self):
+        """Phrases customers write (``symptoms``: a list or one per line), or
+        None when the file does not say (then community edits are kept)."""
+        raw = self.front.get("symptoms")
+        if isinstance(raw, str):
+            raw = raw.splitlines()
+        if not isinstance(raw, list | tuple):
+            return None
+        return "\n".join(str(line).strip() for line in raw if str(line).strip())
+
+    @property
     def summary(self):
         for name in ("summary", "description"):
             value = self.front.get(name)

@@ -16,9 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.text import slugify
+from modelsearch.backends import get_search_backends
+from modelsearch.signal_handlers import post_save_signal_handler
 
-from kb import services
 from kb.models import ArticlePage, CategoryPage, KnowledgeBaseIndexPage
+from kb.services.structure import category_upsert, kb_root
+from kb.services.upsert import article_upsert
 
 from .content import truncate
 from .tree import ROOT_CATEGORY_TITLES, rewrite_version_links
@@ -72,12 +75,6 @@ def deferred_admin_search_index(models):
     Wagtail indexes a page for its admin search on every save, and creating a
     published page saves it three times: the main cost of a large import.
     """
-    try:
-        from modelsearch.backends import get_search_backends
-        from modelsearch.signal_handlers import post_save_signal_handler
-    except ImportError:  # another Wagtail search stack: keep its behaviour
-        yield
-        return
     touched = defaultdict(set)
 
     def remember(sender, instance, raw=False, **kwargs):
@@ -110,9 +107,23 @@ def _depth(key):
 class TreeImporter:
     """Plan URLs, then write categories and articles; one instance per run."""
 
-    def __init__(self, tree, *, attribution="", dry_run=False, progress=None):
+    def __init__(
+        self,
+        tree,
+        *,
+        attribution="",
+        dry_run=False,
+        progress=None,
+        source_key_prefix="",
+        user=None,
+    ):
         self.tree = tree
         self.attribution = (attribution or "").strip()
+        # Stored source keys are the tree's keys under this prefix ("demo/"),
+        # so two trees never claim each other's pages.
+        self.prefix = source_key_prefix
+        # Credited author of the article revisions (None: an anonymous import).
+        self.user = user
         self.dry_run = dry_run
         self.progress = progress
         self.report = ImportReport(skipped=tree.skipped)
@@ -148,7 +159,7 @@ class TreeImporter:
                     locale__language_code=lang
                 ).first()
             else:
-                self.roots[lang] = services.kb_root(lang)
+                self.roots[lang] = kb_root(lang)
         return self.roots[lang]
 
     def _root_url(self, lang):
@@ -200,10 +211,11 @@ class TreeImporter:
     def _existing_categories(self):
         existing = {}
         pages = CategoryPage.objects.filter(
-            source_key__in=[k for k in self.tree.sections if k]
+            source_key__in=[self.prefix + k for k in self.tree.sections if k]
         ).select_related("locale")
         for page in pages:
-            existing[(page.source_key, page.locale.language_code)] = page
+            key = page.source_key.removeprefix(self.prefix)
+            existing[(key, page.locale.language_code)] = page
         return existing
 
     def _root_category(self, lang, slug):
@@ -286,12 +298,12 @@ class TreeImporter:
         parent = self._section_parent(node, lang)
         if parent is None:
             raise ValueError(f"no parent category in {lang}")
-        return services.category_upsert(
+        return category_upsert(
             parent=parent,
             title=title,
             slug=slug,
             description=description,
-            source_key=node.key,
+            source_key=self.prefix + node.key if node.key else "",
             translation_of=first_page,
         )
 
@@ -299,7 +311,7 @@ class TreeImporter:
 
     def _existing_articles(self):
         pages = {}
-        keys = list(self.tree.articles)
+        keys = [self.prefix + key for key in self.tree.articles]
         rows = ArticlePage.objects.filter(source_key__in=keys).values_list(
             "pk",
             "source_key",
@@ -310,7 +322,7 @@ class TreeImporter:
             "import_hash",
         )
         for pk, key, lang, slug, symptoms, last_reviewed, digest in rows:
-            pages[(key, lang)] = {
+            pages[(key.removeprefix(self.prefix), lang)] = {
                 "pk": pk,
                 "slug": slug,
                 "symptoms": symptoms,
@@ -391,18 +403,22 @@ class TreeImporter:
         blocks = self._body(version)
         tags = source.tags
         summary = version.summary
+        symptoms = source.symptoms
+        hashed = [
+            IMPORT_FORMAT,
+            node.parent_key,
+            title,
+            version.slug,
+            summary,
+            tags,
+            blocks,
+            self.attribution,
+        ]
+        if symptoms is not None:
+            hashed.append(symptoms)
         digest = hashlib.sha256(
             json.dumps(
-                [
-                    IMPORT_FORMAT,
-                    node.parent_key,
-                    title,
-                    version.slug,
-                    summary,
-                    tags,
-                    blocks,
-                    self.attribution,
-                ],
+                hashed,
                 ensure_ascii=False,
                 sort_keys=True,
             ).encode()
@@ -417,18 +433,21 @@ class TreeImporter:
         translation_of = first_page
         if translation_of is None and found is None:
             translation_of = self._existing_translation(node.key, version.lang)
-        page, status = services.article_upsert(
+        page, status = article_upsert(
             parent=parent,
             title=title,
             slug=version.slug,
             summary=summary,
             body=blocks,
             tags=tags,
-            symptoms=found["symptoms"] if found else "",
+            symptoms=symptoms
+            if symptoms is not None
+            else (found["symptoms"] if found else ""),
             last_reviewed=found["last_reviewed"] if found else None,
-            source_key=node.key,
+            source_key=self.prefix + node.key,
             locale=version.lang,
             translation_of=translation_of,
+            user=self.user,
             summary_of_change=f"Imported from {source.rel}",
             attribution=self.attribution[:255],
             import_hash=digest,
@@ -438,7 +457,7 @@ class TreeImporter:
     def _existing_translation(self, key, lang):
         """The article in another language, imported by an earlier run."""
         return (
-            ArticlePage.objects.filter(source_key=key)
+            ArticlePage.objects.filter(source_key=self.prefix + key)
             .exclude(locale__language_code=lang)
             .order_by("pk")
             .first()

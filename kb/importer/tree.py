@@ -143,7 +143,10 @@ class ContentTree:
 
 
 def _slug_for(source):
-    """URL slug: the last segment of the front-matter url (translated), else the key."""
+    """URL slug: front-matter ``slug``, else the last segment of its ``url``
+    (translated), else the key."""
+    if source.slug:
+        return slugify(source.slug)[:255] or "article"
     if source.url:
         last = normalize_path(source.url).rsplit("/", 1)[-1]
         if last and last not in ("fr", "en"):

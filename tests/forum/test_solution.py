@@ -1,5 +1,3 @@
-import pytest
-
 from forum.models import TopicPromotion, TopicSolution
 from tests.forum.conftest import forum_path, topic_path
 
@@ -61,10 +59,8 @@ def test_topic_list_filters_solved_and_unsolved(client, forums, topic, reply, tr
 def test_moderator_promotes_a_solved_topic_to_a_kb_draft(
     client, topic, reply, trusted, moderator
 ):
-    kb_services = pytest.importorskip("kb.services")
-    if not hasattr(kb_services, "article_draft_create"):
-        pytest.skip("kb.services.article_draft_create is not available yet")
     from kb.models import ArticleCredit, ArticleEdit, ArticlePage
+    from kb.services.editing import article_edit_approve
     from tests.factories import user_with_role
     from tests.kb.factories import build_kb_tree
 
@@ -90,9 +86,7 @@ def test_moderator_promotes_a_solved_topic_to_a_kb_draft(
         not in client.get(topic_path(topic)).content.decode()
     )
 
-    kb_services.article_edit_approve(
-        edit=edit, reviewer=user_with_role("trusted members")
-    )
+    article_edit_approve(edit=edit, reviewer=user_with_role("trusted members"))
     page.refresh_from_db()
     page_html = client.get(topic_path(topic)).content.decode()
     assert "Cette solution est maintenant un article" in page_html

@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from kb import services
+from kb.services.structure import category_upsert, kb_root
+from kb.services.upsert import article_upsert
 
 ARTICLE_FR = """## Vérifier les voyants
 
@@ -36,8 +37,8 @@ Contact support.
 
 
 def make_category(lang, title, slug, translation_of=None):
-    page, _status = services.category_upsert(
-        parent=services.kb_root(lang),
+    page, _status = category_upsert(
+        parent=kb_root(lang),
         title=title,
         slug=slug,
         translation_of=translation_of,
@@ -49,7 +50,7 @@ def make_article(
     category, title, slug=None, body=ARTICLE_FR, translation_of=None, **kwargs
 ):
     kwargs.setdefault("summary", f"Résumé de {title}")
-    page, _status = services.article_upsert(
+    page, _status = article_upsert(
         parent=category,
         title=title,
         slug=slug,
@@ -88,8 +89,8 @@ def build_kb_tree():
         tags=["box"],
     )
     return SimpleNamespace(
-        root_fr=services.kb_root("fr"),
-        root_en=services.kb_root("en"),
+        root_fr=kb_root("fr"),
+        root_en=kb_root("en"),
         cat_fr=cat_fr,
         cat_en=cat_en,
         article_fr=article_fr,

@@ -3,7 +3,8 @@
 import pytest
 
 from config.sanitize import markdown_to_html
-from kb import services
+from kb import blocks
+from kb.services.upsert import article_upsert
 from tests.kb.factories import make_category
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article_with_blocks(db):
     category = make_category("fr", "Connexion", "connexion")
-    page, _status = services.article_upsert(
+    page, _status = article_upsert(
         parent=category,
         title="Box qui clignote",
         summary="Que faire quand la box clignote.",
@@ -79,7 +80,6 @@ def test_warning_callout_keeps_its_warning_look(article_with_blocks, client):
 
 
 def test_saving_an_article_renders_each_markdown_text_once(db, monkeypatch):
-    from kb import blocks
 
     calls = []
 
@@ -91,7 +91,7 @@ def test_saving_an_article_renders_each_markdown_text_once(db, monkeypatch):
     category = make_category("en", "Connection", "connection")
     source = "Unplug the **box**, wait, plug it back in. (unique text 7f3a)"
 
-    page, _status = services.article_upsert(
+    page, _status = article_upsert(
         parent=category, title="Box blinking", body_markdown=source
     )
 

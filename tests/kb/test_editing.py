@@ -3,8 +3,14 @@ from django.core import mail
 from django.test import override_settings
 
 from accounts import roles
-from kb import services
+from kb import selectors
 from kb.models import ArticleCredit, ArticleEdit, ArticlePage
+from kb.services.editing import (
+    article_draft_create,
+    article_edit_approve,
+    article_edit_reject,
+    article_edit_submit,
+)
 from tests.factories import UserFactory, user_with_role
 from tests.kb.helpers import edit_url, fresh, latest_revision, post_edit
 
@@ -129,7 +135,7 @@ def test_member_becomes_trusted_after_accepted_edits(kb, client, member, trusted
         post_edit(client, kb.article_fr, body=f"version {n}", edit_summary=f"edit {n}")
         edit = ArticleEdit.objects.filter(author=member).first()
         assert edit.status == ArticleEdit.Status.PENDING
-        services.article_edit_approve(edit=edit, reviewer=trusted)
+        article_edit_approve(edit=edit, reviewer=trusted)
     post_edit(client, kb.article_fr, body="version directe", edit_summary="direct")
     assert ArticleEdit.objects.filter(author=member).first().status == "accepted"
     assert "version directe" in fresh(kb.article_fr).body_markdown()
@@ -187,13 +193,13 @@ def test_member_proposes_a_new_article_that_goes_to_review(kb, client, member, t
     assert client.get("/fr/kb/connexion/reinitialiser-le-wi-fi/").status_code == 404
     edit = page.edits.get()
     assert edit.kind == ArticleEdit.Kind.NEW and edit.is_pending
-    services.article_edit_approve(edit=edit, reviewer=trusted)
+    article_edit_approve(edit=edit, reviewer=trusted)
     assert client.get("/fr/kb/connexion/reinitialiser-le-wi-fi/").status_code == 200
 
 
 def test_article_draft_create_credits_authors(kb, member):
     helper = UserFactory()
-    page = services.article_draft_create(
+    page = article_draft_create(
         title="Configurer Thunderbird",
         summary="Pas à pas.",
         body_markdown="Ouvrez Thunderbird.",
@@ -205,10 +211,7 @@ def test_article_draft_create_credits_authors(kb, member):
     assert not page.live and page.locale.language_code == "fr"
     assert ArticleCredit.objects.filter(page=page, user=helper).exists()
     assert page.edits.get().is_pending
-    services.article_edit_approve(
-        edit=page.edits.get(), reviewer=user_with_role(roles.STAFF)
-    )
-    from kb import selectors
+    article_edit_approve(edit=page.edits.get(), reviewer=user_with_role(roles.STAFF))
 
     names = selectors.contributors(fresh(page))
     assert helper.profile.public_name in names and member.profile.public_name in names
@@ -232,7 +235,7 @@ def test_preview_returns_sanitized_html(kb, client, member):
 def test_author_is_told_the_outcome_in_their_language(kb, member, trusted):
     member.profile.preferred_language = "en"
     member.profile.save()
-    edit = services.article_edit_submit(
+    edit = article_edit_submit(
         page=fresh(kb.article_fr),
         user=member,
         title="Ma box clignote",
@@ -241,7 +244,7 @@ def test_author_is_told_the_outcome_in_their_language(kb, member, trusted):
         edit_summary="proposition",
         base_revision_id=fresh(kb.article_fr).live_revision_id,
     )
-    services.article_edit_reject(edit=edit, reviewer=trusted, reason="Trop court")
+    article_edit_reject(edit=edit, reviewer=trusted, reason="Trop court")
     assert mail.outbox[-1].subject == "Your change was not published"
     assert "Trop court" in mail.outbox[-1].body
 

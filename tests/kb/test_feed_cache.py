@@ -1,6 +1,8 @@
 from xml.etree import ElementTree
 
-from kb import services
+from django.test import Client
+
+from kb.services.upsert import article_upsert
 from tests.kb.helpers import fresh
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,7 +28,7 @@ def test_anonymous_pages_come_from_the_cache_until_publish(kb, client):
     second = client.get(kb.article_fr.url)
     assert second["X-KB-Cache"] == "hit"
     assert "Redémarrer la box" in second.content.decode()
-    services.article_upsert(
+    article_upsert(
         parent=kb.cat_fr,
         title="Ma box clignote",
         slug="box-clignote",
@@ -41,7 +43,6 @@ def test_anonymous_pages_come_from_the_cache_until_publish(kb, client):
 
 
 def test_cached_page_gets_a_fresh_csrf_token_for_each_visitor(kb, client):
-    from django.test import Client
 
     client.get(kb.article_fr.url)
     other = Client(enforce_csrf_checks=True)

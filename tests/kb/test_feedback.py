@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.urls import NoReverseMatch, reverse
 
 from kb.models import ArticleFeedback
@@ -40,7 +42,6 @@ def test_no_offers_the_community_and_support(kb, client):
     if ticket:
         assert ticket in html
         token = html.split(ticket + "?context=")[1].split("&")[0]
-        from urllib.parse import unquote
 
         context = ticket_context_read(unquote(token))
         assert context["kind"] == "article"

@@ -1,10 +1,14 @@
-from kb import services
+import pytest
+from django.core.exceptions import ValidationError
+
 from kb.models import ArticleEdit
+from kb.services.editing import article_edit_submit
+from kb.services.history import article_undo
 from tests.kb.helpers import edit_data, fresh, latest_revision
 
 
 def _publish(page, user, body, summary):
-    return services.article_edit_submit(
+    return article_edit_submit(
         page=fresh(page),
         user=user,
         title=page.title,
@@ -74,8 +78,6 @@ def test_undo_one_edit_keeps_later_unrelated_edits(kb, client, trusted, staff):
 
 
 def test_undo_refuses_overlapping_later_edits(kb, trusted, staff):
-    import pytest
-    from django.core.exceptions import ValidationError
 
     base = fresh(kb.article_fr).body_markdown()
     bad = _publish(kb.article_fr, trusted, base.replace("Débranchez", "Cassez"), "bad")
@@ -86,7 +88,7 @@ def test_undo_refuses_overlapping_later_edits(kb, trusted, staff):
         "same line",
     )
     with pytest.raises(ValidationError):
-        services.article_undo(edit=bad, user=staff)
+        article_undo(edit=bad, user=staff)
     assert "Cassez-la" in fresh(kb.article_fr).body_markdown()
 
 

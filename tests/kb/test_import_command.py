@@ -8,6 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kb.models import ArticlePage, CategoryPage
+from kb.services.structure import kb_root
+from kb.services.upsert import article_upsert
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,12 +245,10 @@ def test_reimport_is_idempotent_and_changed_files_get_a_new_revision(help_centre
 
 
 def test_reimport_keeps_community_edits_of_unchanged_files(help_centre):
-    from kb import services
-    from tests.factories import UserFactory
 
     run_import(help_centre)
     page = article("domains/deadlines", "en")
-    services.article_upsert(
+    article_upsert(
         parent=page.get_parent(),
         title=page.title,
         slug=page.slug,
@@ -353,9 +354,7 @@ def test_categories_follow_the_hugo_menu_weight(tmp_path):
 
     run_import(tmp_path)
 
-    from kb import services
-
-    titles = [c.title for c in services.kb_root("en").categories()]
+    titles = [c.title for c in kb_root("en").categories()]
     assert titles.index("Zeta") < titles.index("Alpha")
 
 
@@ -368,3 +367,30 @@ def test_file_without_language_suffix_is_explained(tmp_path):
     assert counts(out) == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
     assert "a/README.md: no language suffix" in err
     assert article("a/good", "en").live
+
+
+def test_front_matter_slug_and_symptoms_are_imported(tmp_path):
+    write(tmp_path, "box/_index.fr.md", "---\ntitle: Box\nslug: la-box\n---\n")
+    write(tmp_path, "box/_index.en.md", "---\ntitle: Router\nslug: router\n---\n")
+    write(
+        tmp_path,
+        "box/lights.fr.md",
+        "---\ntitle: Voyants\nslug: voyants\nsymptoms:\n- ma box clignote\n"
+        "- voyant rouge\n---\nChaque voyant indique un état précis.\n",
+    )
+    write(
+        tmp_path,
+        "box/lights.en.md",
+        "---\ntitle: Lights\nsymptoms: my box is blinking\n---\n"
+        "Each light shows a state.\n",
+    )
+
+    run_import(tmp_path)
+
+    fr, en = article("box/lights", "fr"), article("box/lights", "en")
+    assert fr.url == "/fr/kb/la-box/voyants/"
+    assert en.url == "/en/kb/router/lights/"
+    assert fr.symptom_list() == ["ma box clignote", "voyant rouge"]
+    assert en.symptom_list() == ["my box is blinking"]
+    out, _ = run_import(tmp_path)
+    assert counts(out)["unchanged"] == 4

@@ -5,7 +5,8 @@ import textwrap
 
 import pytest
 
-from kb.importer.content import convert_shortcodes, split_segments
+from config.sanitize import markdown_to_html
+from kb.importer.content import convert_shortcodes, normalize_markdown, split_segments
 from kb.importer.parsing import SourceError, classify, split_front_matter
 from kb.importer.tree import load_tree, rewrite_version_links
 
@@ -283,8 +284,6 @@ def test_single_language_tree_without_sections(tmp_path):
 
 
 def test_hugo_lists_render_as_lists():
-    from config.sanitize import markdown_to_html
-    from kb.importer.content import normalize_markdown
 
     hugo = "Three tags:\n- `issue`,\n- `iodef`.\n\nAlso\n* Follow us:\n  * Mastodon\n"
     html = markdown_to_html(normalize_markdown(hugo))

@@ -2,6 +2,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from kb import selectors
+from kb.services.upsert import article_upsert
+from tests.factories import UserFactory
 
 
 def test_article_is_served_in_both_languages_with_a_link_to_the_other(kb, client):
@@ -68,9 +70,8 @@ def test_popular_articles_are_per_language(kb):
 
 
 def test_article_upsert_is_idempotent_and_revisions_changes(kb):
-    from kb import services
 
-    page, status = services.article_upsert(
+    page, status = article_upsert(
         parent=kb.cat_fr,
         title="Connexion lente",
         slug="connexion-lente",
@@ -79,7 +80,7 @@ def test_article_upsert_is_idempotent_and_revisions_changes(kb):
         summary="Résumé de Connexion lente",
     )
     assert status == "unchanged" and page.pk == kb.other_fr.pk
-    page, status = services.article_upsert(
+    page, status = article_upsert(
         parent=kb.cat_fr,
         title="Connexion lente",
         slug="connexion-lente",
@@ -104,7 +105,6 @@ def test_interface_speaks_the_page_language(kb, client):
 
 
 def test_staff_edit_articles_in_the_wagtail_admin(kb, client):
-    from tests.factories import UserFactory
 
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)

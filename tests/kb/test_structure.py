@@ -4,8 +4,9 @@ import pytest
 from django.core.management.sql import emit_post_migrate_signal
 from wagtail.models import Page
 
-from kb import services
-from kb.models import KnowledgeBaseIndexPage
+from kb.models import CategoryPage, KnowledgeBaseIndexPage
+from kb.services import structure
+from kb.services.structure import category_upsert, kb_root
 
 pytestmark = pytest.mark.django_db
 
@@ -31,4 +32,41 @@ def test_kb_root_without_a_page_tree_is_a_clear_error():
     Page.objects.filter(depth=1).delete()
 
     with pytest.raises(LookupError, match="page tree is missing"):
-        services.kb_root("fr")
+        kb_root("fr")
+
+
+class PublishFailed(Exception):
+    pass
+
+
+def _failing_publish(revision, user=None):
+    raise PublishFailed
+
+
+def test_a_category_that_fails_to_publish_is_not_left_half_created(monkeypatch):
+    root = kb_root("fr")
+    monkeypatch.setattr(structure, "revision_publish", _failing_publish)
+
+    with pytest.raises(PublishFailed):
+        category_upsert(parent=root, title="Téléphonie", slug="telephonie")
+
+    assert not CategoryPage.objects.filter(slug="telephonie").exists()
+    assert root.get_children().count() == 0
+
+
+def test_a_category_update_that_fails_is_rolled_back_whole(monkeypatch):
+    root = kb_root("fr")
+    old_parent, _status = category_upsert(parent=root, title="Ancienne", slug="old")
+    new_parent, _status = category_upsert(parent=root, title="Nouvelle", slug="new")
+    page, _status = category_upsert(
+        parent=old_parent, title="Box", slug="box", source_key="box"
+    )
+    monkeypatch.setattr(structure, "revision_publish", _failing_publish)
+
+    # Moved and renamed in one call: the publish at the end fails.
+    with pytest.raises(PublishFailed):
+        category_upsert(parent=new_parent, title="Box 2", slug="box", source_key="box")
+
+    page = CategoryPage.objects.get(pk=page.pk)
+    assert page.get_parent().pk == old_parent.pk
+    assert page.title == "Box"

@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 
 from config.sanitize import markdown_to_html
 from tests.kb.helpers import edit_data
@@ -86,7 +87,6 @@ def test_each_payload_alone_is_sanitized(payloads):
 
 @pytest.mark.slow
 def test_xss_corpus_is_inert_through_the_edit_view(kb, client, trusted, payloads):
-    from django.core.cache import cache
 
     page = kb.article_fr
     client.force_login(trusted)

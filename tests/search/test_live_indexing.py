@@ -13,7 +13,7 @@ def found(query, lang="fr", **kwargs):
 
 @pytest.fixture
 def category(db):
-    from kb.services import category_upsert, kb_root
+    from kb.services.structure import category_upsert, kb_root
 
     page, _status = category_upsert(parent=kb_root("fr"), title="Facturation")
     return page
@@ -21,7 +21,7 @@ def category(db):
 
 @pytest.fixture
 def publish_article(category, django_capture_on_commit_callbacks):
-    from kb.services import article_upsert
+    from kb.services.upsert import article_upsert
 
     def publish(title, body, publish=True, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

@@ -15,7 +15,8 @@ def run(*args):
 
 @pytest.fixture
 def published(db):
-    from kb.services import article_upsert, category_upsert, kb_root
+    from kb.services.structure import category_upsert, kb_root
+    from kb.services.upsert import article_upsert
 
     category, _ = category_upsert(parent=kb_root("en"), title="Billing")
     page, _ = article_upsert(
