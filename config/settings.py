@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.csp.EntraideCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "forum.middleware.ForumPermissionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -296,13 +296,16 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         # Wagtail's admin needs inline styles; the public site uses none.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        # External scripts only; the CMS alone adds 'unsafe-inline' (config/csp.py).
+        "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+# Paths whose pages write inline scripts of their own: the Wagtail admin.
+CSP_INLINE_SCRIPT_PREFIXES = ["/cms/"]
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
