@@ -1,6 +1,5 @@
 """Public pages forbid inline scripts; only the Wagtail admin keeps them."""
 
-import re
 from html.parser import HTMLParser
 
 import pytest
