@@ -13,6 +13,7 @@ from machina import MACHINA_MAIN_STATIC_DIR, MACHINA_MAIN_TEMPLATE_DIR
 from config.env import (
     database_from_url,
     email_from_url,
+    env_addresses,
     env_bool,
     env_int,
     env_list,
@@ -307,12 +308,39 @@ CONTENT_SECURITY_POLICY = {
 # Paths whose pages write inline scripts of their own: the Wagtail admin.
 CSP_INLINE_SCRIPT_PREFIXES = ["/cms/"]
 
-# --- Logging --------------------------------------------------------------
+# --- Logging and error reports ----------------------------------------------
+# SENTRY_DSN sends errors to Sentry; without it, every 500 is mailed to ADMINS
+# ("Name <mail>, …") through config.errors.error_mail_send.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    # Imported only when configured: sentry_sdk adds ~0.3 s to every start.
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+    )
+ADMINS = env_addresses("ADMINS")
+EMAIL_SUBJECT_PREFIX = "[Entraide] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "config.errors.AdminErrorMailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Replaces Django's default "django" handlers (its own admin mail), so a
+    # 500 is reported once; records still propagate to the console.
+    "loggers": {
+        "django": {"handlers": [] if SENTRY_DSN else ["mail_admins"]}
+    },
 }
 
 # --- Entraide features ----------------------------------------------------
