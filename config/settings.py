@@ -338,9 +338,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     # Replaces Django's default "django" handlers (its own admin mail), so a
     # 500 is reported once; records still propagate to the console.
-    "loggers": {
-        "django": {"handlers": [] if SENTRY_DSN else ["mail_admins"]}
-    },
+    "loggers": {"django": {"handlers": [] if SENTRY_DSN else ["mail_admins"]}},
 }
 
 # --- Entraide features ----------------------------------------------------
