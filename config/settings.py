@@ -386,5 +386,6 @@ SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
 SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
-# Search: seconds between background writes of the API query log (0 = at once).
-SEARCH_QUERY_LOG_FLUSH_SECONDS = env_int("SEARCH_QUERY_LOG_FLUSH_SECONDS", 2)
+# Seconds between background writes of short-link clicks and search query logs
+# (config/buffered.py; flushed at exit too). 0 = written in the request.
+BUFFERED_WRITE_SECONDS = env_int("BUFFERED_WRITE_SECONDS", 2)
