@@ -112,15 +112,28 @@ def _linkify_callback(attrs, new=False):
     return attrs
 
 
+_SKIPPED = re.compile(r"(<(pre|code)\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
+_TAG_OR_AMP = re.compile(r"(<[^>]*>)|&amp;")
+
+
+def _unescape_once(match):
+    # bleach.linkify escapes the text of skip_tags a second time
+    # ("&lt;" → "&amp;lt;", shown to readers as "&lt;"); undo exactly that.
+    # Only "&amp;" → "&": the result can hold an entity, never a "<".
+    inner = _TAG_OR_AMP.sub(lambda m: m.group(1) or "&", match.group(3))
+    return match.group(1) + inner + match.group(4)
+
+
 def clean_html(html):
     """Strict allow-list cleaning of an HTML fragment."""
     cleaned = _cleaner.clean(html or "")
-    return bleach.linkify(
+    linked = bleach.linkify(
         cleaned,
         callbacks=[_linkify_callback],
         skip_tags=["pre", "code"],
         parse_email=False,
     )
+    return _SKIPPED.sub(_unescape_once, linked)
 
 
 def markdown_to_html(text):

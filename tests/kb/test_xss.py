@@ -162,3 +162,10 @@ def test_xss_corpus_is_inert_through_the_edit_view(kb, client, trusted, payloads
         assert public.count("<script") == baseline_scripts, chunk
     diff = client.get(page.url + "diff/").content.decode()
     assert diff.count("<script") == baseline_scripts
+
+
+def test_code_is_shown_exactly_as_typed():
+    html = markdown_to_html("```\n<x> & y &lt;\n```\n\nsee `a && b` on entraide.fr")
+    assert "<pre><code>&lt;x&gt; &amp; y &amp;lt;\n</code></pre>" in html
+    assert "<code>a &amp;&amp; b</code>" in html
+    assert '<a href="http://entraide.fr" rel="nofollow ugc noopener">' in html
