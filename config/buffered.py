@@ -81,7 +81,10 @@ class BufferedWriter:
                     # restarting. Wait a little, then give up for this round.
                     if attempt < attempts - 1:
                         time.sleep(0.2 * (attempt + 1))
-                        close_old_connections()
+                        # A broken connection is replaced; one inside a
+                        # transaction (a caller's atomic block) is not ours.
+                        if not connection.in_atomic_block:
+                            close_old_connections()
                 except Exception:
                     # A bug, not an outage: retrying would fail the same way.
                     logger.exception(
