@@ -6,6 +6,7 @@ surfacing later as an obscure error deep inside a library.
 """
 
 import os
+from email.utils import getaddresses
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,20 @@ def env_list(name, default=()):
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_addresses(name):
+    """``"Name <mail>, …"`` as ``[(name, mail), …]`` (the form of ``ADMINS``)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    pairs = getaddresses([raw])
+    if any("@" not in mail or not mail.strip() for _name, mail in pairs):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is malformed: expected "
+            '"Name <name@example.org>, Other <other@example.org>".'
+        )
+    return [(person or mail, mail) for person, mail in pairs]
 
 
 def env_url(name, schemes, default=""):

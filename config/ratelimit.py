@@ -2,23 +2,44 @@
 
 Used by every write path (edits, votes, posts, tickets). A refused request gets
 a 429 page that says why and when to retry, never a bare error.
+
+Counters live in the default cache: with the local-memory cache each worker
+process counts on its own, so N workers allow N times every limit. Production
+with more than one web worker needs REDIS_URL (README, "Production").
 """
 
 import functools
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
 def client_ip(request):
-    # Behind the proxy the first X-Forwarded-For hop is the client; the
-    # proxy overwrites the header, so a client cannot forge its own entry.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the client, as far as our own proxies vouch for it.
+
+    Proxies *append* the address they received the request from to
+    X-Forwarded-For, so only the last ``TRUSTED_PROXY_COUNT`` entries were
+    written by machines we run; everything to their left is whatever the
+    client sent. The client is therefore the Nth entry from the right, and
+    with no trusted proxy (the default) the header is ignored altogether.
+    """
+    trusted = settings.TRUSTED_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR", "")
+    if trusted <= 0:
+        return remote
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    if len(hops) < trusted:
+        # Fewer entries than proxies: a request that bypassed part of the
+        # chain; the peer address is the only thing we know for sure.
+        return remote
+    return hops[-trusted]
 
 
 def ratelimit_hit(scope, key, limit, period):

@@ -7,11 +7,13 @@ search backend, local-memory cache, console e-mail and immediate tasks. Each
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from machina import MACHINA_MAIN_STATIC_DIR, MACHINA_MAIN_TEMPLATE_DIR
 
 from config.env import (
     database_from_url,
     email_from_url,
+    env_addresses,
     env_bool,
     env_int,
     env_list,
@@ -104,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.csp.EntraideCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "forum.middleware.ForumPermissionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -282,6 +284,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "zip", "odt", "docx"]
 
 # --- Security -------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of Django that append to X-Forwarded-For (nginx: 1).
+# 0 = the client is REMOTE_ADDR and the header is ignored (config/ratelimit.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# allauth's own limits (login, signup) count per client IP the same way.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -298,20 +307,48 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         # Wagtail's admin needs inline styles; the public site uses none.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        # External scripts only; the CMS alone adds 'unsafe-inline' (config/csp.py).
+        "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+# Paths whose pages write inline scripts of their own: the Wagtail admin.
+CSP_INLINE_SCRIPT_PREFIXES = ["/cms/"]
 
-# --- Logging --------------------------------------------------------------
+# --- Logging and error reports ----------------------------------------------
+# SENTRY_DSN sends errors to Sentry; without it, every 500 is mailed to ADMINS
+# ("Name <mail>, …") through config.errors.error_mail_send.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    # Imported only when configured: sentry_sdk adds ~0.3 s to every start.
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+    )
+ADMINS = env_addresses("ADMINS")
+EMAIL_SUBJECT_PREFIX = "[Entraide] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "config.errors.AdminErrorMailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Replaces Django's default "django" handlers (its own admin mail), so a
+    # 500 is reported once; records still propagate to the console.
+    "loggers": {"django": {"handlers": [] if SENTRY_DSN else ["mail_admins"]}},
 }
 
 # --- Entraide features ----------------------------------------------------
@@ -361,5 +398,6 @@ SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
 SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
-# Search: seconds between background writes of the API query log (0 = at once).
-SEARCH_QUERY_LOG_FLUSH_SECONDS = env_int("SEARCH_QUERY_LOG_FLUSH_SECONDS", 2)
+# Seconds between background writes of short-link clicks and search query logs
+# (config/buffered.py; flushed at exit too). 0 = written in the request.
+BUFFERED_WRITE_SECONDS = env_int("BUFFERED_WRITE_SECONDS", 2)

@@ -26,5 +26,5 @@ STORAGES = {
 ELASTICSEARCH_URL = ""
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)
-# Search analytics are written at once, so tests can read them back.
-SEARCH_QUERY_LOG_FLUSH_SECONDS = 0
+# Clicks and search analytics are written at once, so tests can read them back.
+BUFFERED_WRITE_SECONDS = 0

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import translation
 from machina.apps.forum.models import Forum
@@ -116,12 +116,40 @@ def topic_search_document(topic):
     """The search document of a topic, or None when the topic is not public."""
     if not public_topics().filter(pk=topic.pk).exists():
         return None
-    lang = topic_language(topic)
     posts = list(topic.posts.filter(approved=True).order_by("created"))
+    return _topic_document(topic, posts, topic_solution(topic), forum_languages())
+
+
+def public_topic_documents():
+    """(count, iterator of search documents) of every public topic.
+
+    For a full reindex: posts, solutions and languages are read in a fixed
+    number of queries per chunk of topics, not per topic.
+    """
+    topics = public_topics().select_related("entraide_solution__post")
+    approved = Post.objects.filter(approved=True).order_by("created")
+    languages = forum_languages()
+
+    def generate():
+        rows = topics.prefetch_related(
+            Prefetch("posts", queryset=approved, to_attr="approved_posts")
+        ).iterator(chunk_size=200)
+        for topic in rows:
+            solution = getattr(topic, "entraide_solution", None)
+            if solution is not None and not solution.post.approved:
+                solution = None
+            doc = _topic_document(topic, topic.approved_posts, solution, languages)
+            if doc:
+                yield doc
+
+    return topics.count(), generate()
+
+
+def _topic_document(topic, posts, solution, languages):
     if not posts:
         return None
+    lang = topic_language(topic, languages)
     question = posts[0]
-    solution = topic_solution(topic)
     replies = [
         plain_text(p.content.rendered)
         for p in posts[1:]

@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import signals
+        # Not at the top: signals imports models, which need the app registry.
+        from search import signals  # noqa: PLC0415
 
-        signals.connect()
+        signals.connect(self)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from search.analysis import analyze, is_stop_word, stem, words
 from search.models import SynonymGroup
 from search.results import QueryPlan
-from search.vocabulary import vocabulary
+from search.vocabulary import completions, vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 32
@@ -95,8 +95,6 @@ def build_plan(text, lang, *, correct=True, prefix=False):
     highlight = {s for clause in clauses for alt in clause for s in alt}
     prefix_terms = []
     if last_partial:
-        from search.vocabulary import completions
-
         prefix_terms = [stem(w, lang) for w in completions(last_partial, lang, 6)]
         if not prefix_terms and not is_stop_word(last_partial, lang):
             clauses.append([(stem(last_partial, lang),)])

@@ -13,14 +13,22 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from elasticsearch import (
+    ApiError,
+    BadRequestError,
+    SerializationError,
+    TransportError,
+)
 
+from search import querylog
 from search.analysis import LANGUAGES, normalize_lang, words
-from search.backends import embedded
+from search.backends import elastic, embedded
 from search.highlight import snippet
-from search.models import IndexUpdate, QueryLog, SearchDocument
+from search.models import IndexState, IndexUpdate, QueryLog, SearchDocument
 from search.query import MAX_QUERY_LENGTH, build_plan, suggestion_text
 from search.results import SearchHit, SearchResponse
 from search.vocabulary import (
+    completions,
     document_words,
     vocabulary_apply,
     vocabulary_rebuild,
@@ -50,12 +58,6 @@ class SearchError(ValueError):
 
 def elasticsearch_enabled():
     return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
-
-
-def _elastic():
-    from search.backends import elastic
-
-    return elastic
 
 
 def _pause_elasticsearch(exc):
@@ -114,11 +116,14 @@ def search(
     ranked = None
     if elasticsearch_enabled() and not cache.get(_ES_PAUSE_KEY):
         try:
-            ranked = _elastic().search(
+            ranked = elastic.search(
                 plans, kinds=kinds, filters=filters, limit=limit, offset=offset
             )
-            response.backend = _elastic().NAME
-        except Exception as exc:  # any transport failure: degrade, never fail
+            response.backend = elastic.NAME
+        except (BadRequestError, SerializationError):
+            # Our query is malformed: a bug to fix, not an outage to hide.
+            raise
+        except (TransportError, ApiError) as exc:  # unreachable, timed out, 5xx
             _pause_elasticsearch(exc)
             response.degraded = True
     elif elasticsearch_enabled():
@@ -220,8 +225,6 @@ def _facets(plans, kinds, filters):
 
 def suggest(prefix, lang=None, limit=8):
     """Completions of the word being typed, and the best matching titles."""
-    from search.vocabulary import completions
-
     typed = words(prefix)
     if not typed:
         return {"completions": [], "results": []}
@@ -247,8 +250,6 @@ def query_log(query, *, lang, kinds, response, interface, buffered=False):
         interface=interface,
     )
     if buffered:
-        from search import querylog
-
         return querylog.record(entry)
     entry.save()
     return entry
@@ -378,7 +379,6 @@ def _elastic_update(doc_id, action):
 def _elastic_apply(doc_ids):
     """Make Elasticsearch match the database for ``doc_ids``."""
     rows = SearchDocument.objects.in_bulk(doc_ids, field_name="doc_id")
-    elastic = _elastic()
     present = [rows[d] for d in doc_ids if d in rows]
     missing = [d for d in doc_ids if d not in rows]
     if present:
@@ -445,6 +445,36 @@ def documents_replace(docs, progress=None, batch=500):
     return count
 
 
+# Set by migration 0005 on databases whose documents predate the posting lists.
+REBUILD_PENDING = "rebuild-pending"
+
+
+def embedded_rebuild_pending(batch=500):
+    """Build the posting lists of stored documents when a migration asked for it.
+
+    Runs on ``post_migrate`` (search/apps.py); does nothing, in one query,
+    on every other database. Returns the number of documents indexed.
+    """
+    if not IndexState.objects.filter(token=REBUILD_PENDING).exists():
+        return 0
+    count = 0
+    with transaction.atomic():
+        embedded.clear()
+        index = embedded.BulkIndex()
+        rows = []
+        for row in SearchDocument.objects.order_by("pk").iterator(chunk_size=batch):
+            rows.append(row)
+            if len(rows) >= batch:
+                index.add(rows)
+                count += len(rows)
+                rows = []
+        index.add(rows)
+        count += len(rows)
+        index.write()  # gives every language a fresh token
+    logger.warning("search: built the posting lists of %d stored documents", count)
+    return count
+
+
 def _bulk_insert(docs, vocab, index):
     rows = {}
     for doc in docs:
@@ -473,8 +503,8 @@ def backend_health():
     if elasticsearch_enabled():
         info["queued_updates"] = IndexUpdate.objects.count()
         try:
-            info["elasticsearch"] = _elastic().health()
-            info["backend"] = _elastic().NAME
+            info["elasticsearch"] = elastic.health()
+            info["backend"] = elastic.NAME
         except Exception as exc:
             # Searches still work through the embedded backend.
             info["backend"] = embedded.NAME

@@ -1,26 +1,27 @@
 """Live indexing: content changes enqueue index tasks once committed.
 
-Senders are named lazily ("app_label.Model") so nothing is connected for a
-model that does not exist yet, and a failure to enqueue is logged, never
-raised into the request that published or posted something.
+A failure to enqueue is logged, never raised into the request that published
+or posted something. Connected from ``SearchConfig.ready``.
 """
 
 import logging
 
-from django.apps import apps
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+from machina.apps.forum_conversation.models import Post, Topic
+from wagtail.signals import page_published, page_unpublished
+
+from forum.models import TopicSolution
+from kb.models import ArticlePage
+from search import services, tasks
+from search.models import IndexState, SynonymGroup
+from search.query import synonyms_changed as synonyms_bump
 
 logger = logging.getLogger(__name__)
 
 
-FORUM_APP = "community_forum"
-
-
 def _enqueue(task_name, *args):
     def run():
-        from search import tasks
-
         try:
             getattr(tasks, task_name).enqueue(*args)
         except Exception:
@@ -30,12 +31,7 @@ def _enqueue(task_name, *args):
 
 
 def _is_article(instance):
-    from search.indexing import article_model
-
-    model = article_model()
-    return model is not None and (
-        isinstance(instance, model) or instance.specific_class is model
-    )
+    return isinstance(instance, ArticlePage) or instance.specific_class is ArticlePage
 
 
 def page_changed(sender, instance, **kwargs):
@@ -70,30 +66,33 @@ def solution_changed(sender, instance, raw=False, **kwargs):
 
 
 def synonyms_changed(sender, **kwargs):
-    from search.query import synonyms_changed as bump
-
-    bump()
+    synonyms_bump()
 
 
-def connect():
-    from wagtail.signals import page_published, page_unpublished
+def rebuild_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Posting lists that a migration marked as pending (0005), built by live code."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    tables = connections[using].introspection.table_names()
+    if IndexState._meta.db_table in tables:
+        services.embedded_rebuild_pending()
 
+
+def connect(app_config):
+    post_migrate.connect(
+        rebuild_after_migrate, sender=app_config, dispatch_uid="search-post-migrate"
+    )
     page_published.connect(page_changed, dispatch_uid="search-page-published")
     page_unpublished.connect(page_changed, dispatch_uid="search-page-unpublished")
-    for signal, handler, (app_label, model_name), uid in (
-        (post_delete, article_deleted, ("kb", "ArticlePage"), "article-del"),
-        (post_save, post_changed, ("forum_conversation", "Post"), "post-save"),
-        (post_delete, post_changed, ("forum_conversation", "Post"), "post-del"),
-        (post_save, topic_changed, ("forum_conversation", "Topic"), "topic-save"),
-        (post_delete, topic_deleted, ("forum_conversation", "Topic"), "topic-del"),
-        (post_save, solution_changed, (FORUM_APP, "TopicSolution"), "solution-save"),
-        (post_delete, solution_changed, (FORUM_APP, "TopicSolution"), "solution-del"),
-        (post_save, synonyms_changed, ("search", "SynonymGroup"), "synonyms-save"),
-        (post_delete, synonyms_changed, ("search", "SynonymGroup"), "synonyms-del"),
+    for signal, handler, sender, uid in (
+        (post_delete, article_deleted, ArticlePage, "article-del"),
+        (post_save, post_changed, Post, "post-save"),
+        (post_delete, post_changed, Post, "post-del"),
+        (post_save, topic_changed, Topic, "topic-save"),
+        (post_delete, topic_deleted, Topic, "topic-del"),
+        (post_save, solution_changed, TopicSolution, "solution-save"),
+        (post_delete, solution_changed, TopicSolution, "solution-del"),
+        (post_save, synonyms_changed, SynonymGroup, "synonyms-save"),
+        (post_delete, synonyms_changed, SynonymGroup, "synonyms-del"),
     ):
-        # Models of apps still being built may be missing: skip them.
-        try:
-            sender = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
         signal.connect(handler, sender=sender, dispatch_uid=f"search-{uid}")

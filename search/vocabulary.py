@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from search.analysis import surface_words
-from search.models import VocabularyTerm
+from search.models import SearchDocument, VocabularyTerm
 
 _VERSION_KEY = "search:vocab-version"
 _LIFETIME = 300
@@ -45,8 +45,6 @@ def _version():
 
 class _Vocabulary:
     def __init__(self, lang):
-        from search.models import SearchDocument
-
         self.df = dict(
             VocabularyTerm.objects.filter(lang=lang, df__gt=0).values_list("word", "df")
         )

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -15,10 +18,12 @@ def _fresh_cache():
 
 @pytest.fixture
 def shared_dir():
-    """`../shared` beside the repository, or skip when it is absent."""
-    from pathlib import Path
+    """`../shared` beside the repository, or skip when it is absent.
 
-    path = Path(__file__).resolve().parent.parent.parent / "shared"
+    ``ENTRAIDE_SHARED_DIR`` points elsewhere (a git worktree has no ../shared).
+    """
+    default = Path(__file__).resolve().parent.parent.parent / "shared"
+    path = Path(os.environ.get("ENTRAIDE_SHARED_DIR") or default)
     if not path.is_dir():
         pytest.skip("../shared is absent")
     return path

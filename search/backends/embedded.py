@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
 from search.analysis import LANGUAGES, analyze
+from search.models import SearchDocument
 
 NAME = "embedded"
 # Weights of (title, keywords, body) in a term's frequency.
@@ -157,8 +158,6 @@ def documents(keys, field_name, fields):
 
     Only ``fields`` (and the key) are loaded.
     """
-    from search.models import SearchDocument
-
     if not keys:
         return {}
     if not _pooled_reads():

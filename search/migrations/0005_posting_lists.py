@@ -1,10 +1,16 @@
 """The embedded index becomes posting lists scored in Python (see embedded.py).
 
-Drops the SQLite FTS5 table and the PostgreSQL tsvector table, then indexes
-every stored document again.
+Drops the SQLite FTS5 table and the PostgreSQL tsvector table. The posting
+lists of the documents already stored are built right after ``migrate`` by the
+live code (``search.services.embedded_rebuild_pending``, on ``post_migrate``):
+this migration only marks them as pending, so it never imports code that
+may change after it was written.
 """
 
 from django.db import migrations, models
+
+# Frozen copy of search.services.REBUILD_PENDING at the time of writing.
+REBUILD_PENDING = "rebuild-pending"
 
 
 def drop_fulltext_tables(apps, schema_editor):
@@ -14,19 +20,15 @@ def drop_fulltext_tables(apps, schema_editor):
         schema_editor.execute("DROP TABLE IF EXISTS search_pg_index")
 
 
-def reindex(apps, schema_editor):
-    from search.backends.embedded import BulkIndex
-
+def mark_rebuild_pending(apps, schema_editor):
     SearchDocument = apps.get_model("search", "SearchDocument")
-    bulk = BulkIndex()
-    batch = []
-    for doc in SearchDocument.objects.order_by("pk").iterator():
-        batch.append(doc)
-        if len(batch) >= 500:
-            bulk.add(batch)
-            batch = []
-    bulk.add(batch)
-    bulk.write()
+    IndexState = apps.get_model("search", "IndexState")
+    db = schema_editor.connection.alias
+    langs = SearchDocument.objects.using(db).values_list("lang", flat=True)
+    for lang in sorted(set(langs)):
+        IndexState.objects.using(db).update_or_create(
+            lang=lang, defaults={"token": REBUILD_PENDING}
+        )
 
 
 class Migration(migrations.Migration):
@@ -92,5 +94,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(reindex, migrations.RunPython.noop),
+        migrations.RunPython(mark_rebuild_pending, migrations.RunPython.noop),
     ]

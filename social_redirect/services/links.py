@@ -7,23 +7,20 @@ checked again before use, so `/r/` can never send anyone off the site.
 """
 
 import logging
-import queue
 import re
 import secrets
 import string
-import threading
-import time
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from config.buffered import BufferedWriter
 from social_redirect.models import Mention, RedirectLink
 from support.tokens import ticket_context_token
 
@@ -149,10 +146,6 @@ def landing_path(path, code):
 
 # --- Click recording off the request path --------------------------------
 
-_clicks = queue.Queue()
-_worker_lock = threading.Lock()
-_worker = None
-
 
 def link_click_count(link_ids, now=None):
     """Write clicks: ``link_ids`` is a list with one id per click."""
@@ -173,53 +166,19 @@ def link_click_count(link_ids, now=None):
                 ).update(status=Mention.Status.REDIRECTED)
 
 
-def _drain():
-    while True:
-        batch = [_clicks.get()]
-        try:
-            while len(batch) < 500:
-                batch.append(_clicks.get(timeout=0.2))
-        except queue.Empty:
-            pass
-        try:
-            for attempt in range(5):
-                try:
-                    close_old_connections()
-                    link_click_count(batch)
-                    break
-                except OperationalError:
-                    # SQLite: another process holds the write lock; wait a bit.
-                    if attempt == 4:
-                        raise
-                    time.sleep(0.2 * (attempt + 1))
-        except Exception:  # a lost click must never take the worker down
-            logger.exception("could not record %d clicks", len(batch))
-        finally:
-            for _ in batch:
-                _clicks.task_done()
+# The redirect answers at once; clicks are written in batches and flushed
+# when the process exits (config/buffered.py).
+_clicks = BufferedWriter("link-clicks", link_click_count)
 
 
-def link_click_record(link_id, *, sync=False):
-    """Count a human click. Batched in a background thread so the redirect
-    answers at once; ``sync=True`` writes immediately (tests, scripts)."""
-    global _worker
-    if sync or not getattr(settings, "SOCIAL_CLICKS_ASYNC", True):
-        link_click_count([link_id])
-        return
-    if _worker is None or not _worker.is_alive():
-        with _worker_lock:
-            if _worker is None or not _worker.is_alive():
-                _worker = threading.Thread(
-                    target=_drain, name="link-clicks", daemon=True
-                )
-                _worker.start()
-    _clicks.put(link_id)
+def link_click_record(link_id):
+    """Count a human click (batched; see ``BUFFERED_WRITE_SECONDS``)."""
+    _clicks.add(link_id)
 
 
 def link_clicks_flush():
-    """Wait until every queued click is written."""
-    if _worker is not None:
-        _clicks.join()
+    """Write every queued click now."""
+    _clicks.flush()
 
 
 # --- Funnel ----------------------------------------------------------------

@@ -20,7 +20,7 @@ def _lexical_matching(settings):
 def _clicks_in_request(settings):
     # The test database lives in one transaction that a background writer
     # thread cannot see; the speed bench exercises the threaded path.
-    settings.SOCIAL_CLICKS_ASYNC = False
+    settings.BUFFERED_WRITE_SECONDS = 0
 
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"

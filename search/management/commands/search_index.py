@@ -3,6 +3,7 @@ from django.db.models import Count
 from tqdm import tqdm
 
 from search import indexing, services
+from search.backends import elastic
 from search.models import IndexUpdate, SearchDocument, VocabularyTerm
 
 
@@ -40,8 +41,6 @@ class Command(BaseCommand):
             count = services.documents_replace(docs, progress=bar.update)
         self.stdout.write(f"Embedded index: {count} documents.")
         if services.elasticsearch_enabled():
-            from search.backends import elastic
-
             rows = SearchDocument.objects.order_by("pk").iterator(chunk_size=500)
             try:
                 with self._bar(count, "elasticsearch") as bar:
