@@ -267,6 +267,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Entraide"
+# Shares allauth's failed-login limit and e-mail verification (config/login.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "config.login.WagtailLoginForm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "zip", "odt", "docx"]
 
