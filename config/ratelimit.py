@@ -69,20 +69,25 @@ def ratelimit(
     per_ip=True,
     as_json=False,
 ):
-    """Decorator: refuse with 429 once the user or the IP is over the limit."""
+    """Decorator: refuse with 429 once the user or the IP is over the limit.
+
+    ``limit`` may be a callable read at each request (a setting); 0 turns the
+    limit off. ``as_json`` answers machines with ``{"error", "retry_after"}``.
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method in methods:
+            allowed = limit() if callable(limit) else limit
+            if request.method in methods and allowed:
                 over = False
                 if per_ip and ratelimit_hit(
-                    scope, "ip:" + client_ip(request), limit, period
+                    scope, "ip:" + client_ip(request), allowed, period
                 ):
                     over = True
                 user = getattr(request, "user", None)
                 if per_user and user is not None and user.is_authenticated:
-                    if ratelimit_hit(scope, f"user:{user.pk}", limit, period):
+                    if ratelimit_hit(scope, f"user:{user.pk}", allowed, period):
                         over = True
                 if over:
                     return too_many_requests(

@@ -26,9 +26,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 SITE_DIR = BASE_DIR / "site"
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key lets a fresh clone run `make run`/`make test`; `check --deploy`
-# flags it, and every deployment sets SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY") or "dev-insecure-set-SECRET_KEY-in-production"
+# The fallback key lets a fresh clone run `make run`/`make test` and management
+# commands; serving with DEBUG off refuses it (config/wsgi.py, config/asgi.py).
+DEVELOPMENT_SECRET_KEY = "dev-insecure-set-SECRET_KEY-in-production"
+SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_url("SITE_URL", ("http", "https"), "http://127.0.0.1:8000").rstrip("/")
@@ -351,5 +352,8 @@ SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
 SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
+# Search: requests per minute and per IP on the page and the API (0 = no limit;
+# suggestions, asked at each keystroke, get five times as many).
+SEARCH_RATE_LIMIT_PER_MINUTE = env_int("SEARCH_RATE_LIMIT_PER_MINUTE", 120)
 # Search: seconds between background writes of the API query log (0 = at once).
 SEARCH_QUERY_LOG_FLUSH_SECONDS = env_int("SEARCH_QUERY_LOG_FLUSH_SECONDS", 2)
