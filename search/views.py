@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from config.ratelimit import ratelimit
 from config.roles import COMMUNITY_MANAGERS, STAFF, SUPPORT_AGENTS, user_in
+from config.urls_safety import safe_local_url
 from search import selectors, services
 from search.analysis import normalize_lang
 
@@ -125,9 +125,7 @@ def search_page(request):
 def click(request, log_id):
     """Count a click on a result, then go to it (local URLs only)."""
     target = request.GET.get("to", "")
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if safe_local_url(target) is None:
         return redirect("search:search")
     rank = request.GET.get("rank", "")
     rank = int(rank) if rank.isdigit() and len(rank) <= 6 else 0

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from config.urls_safety import safe_local_url
 from social_redirect.models import Ticket, TicketMessage
 from social_redirect.selectors_tickets import support_agents
 
@@ -256,7 +257,7 @@ class TicketDeflectForm(forms.Form):
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
         # Only our own pages can be "the answer"; this also blocks open redirects.
-        if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        if safe_local_url(url) is None:
             raise forms.ValidationError(_("Unknown page."))
         return url
 

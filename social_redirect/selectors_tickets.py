@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config import roles
 from config.sanitize import clean_html
+from config.urls_safety import safe_local_url
 from social_redirect.models import OutboundMail, Ticket, TicketMessage
 
 logger = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ def ticket_suggestions(query, lang, limit=5):
         if kind == "topic" and not getattr(hit, "solved", False):
             continue
         url = getattr(hit, "url", "") or ""
-        if not url.startswith("/") or url.startswith("//"):
+        if safe_local_url(url) is None:
             continue
         suggestions.append(
             {
@@ -181,9 +182,7 @@ def ticket_suggestions(query, lang, limit=5):
 
 def _safe_link(url):
     url = str(url or "").strip()
-    if url.startswith(("https://", "http://")) or (
-        url.startswith("/") and not url.startswith("//")
-    ):
+    if url.startswith(("https://", "http://")) or safe_local_url(url):
         return url
     return ""
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import (
 
 from config import roles
 from config.ratelimit import ratelimit
+from config.urls_safety import safe_local_url
 from social_redirect.forms_social import MentionPasteForm, ReplyTemplateForm
 from social_redirect.models import Mention
 from social_redirect.services import dashboard as dashboard_reads
@@ -87,7 +88,7 @@ def link_feedback(request, code):
     link_services.link_feedback(link, helpful=answer == "yes")
     if answer == "yes":
         messages.success(request, _("Thank you! Glad it helped."))
-        target = link_services.safe_internal_path(link.target_path) or "/"
+        target = safe_local_url(link.target_path) or "/"
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(link_services.link_ticket_path(link))
 
