@@ -60,7 +60,8 @@ class PageChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values:
             text = str(value).strip()
-            if not text.isdigit() or int(text) > 2**31 - 1:
+            # Length first: int() refuses numbers over 4,300 digits.
+            if not text.isdigit() or len(text) > 10 or int(text) > 2**31 - 1:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
