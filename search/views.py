@@ -21,12 +21,12 @@ PAGE_SIZE = 10
 API_MAX_LIMIT = 50
 # A result's rank in the click-through link; anything larger is not ours.
 MAX_RANK = 10_000
-# Log ids are sequential: a click counts only with the signature our page gave.
-_CLICK_SIGNER = signing.Signer(salt="search.click")
 
 
 def click_signature(log_id):
-    return _CLICK_SIGNER.signature(str(log_id))
+    """Log ids are sequential: a click counts only with the signature our
+    results page put in its link, so nobody overwrites another visitor's."""
+    return signing.Signer(salt="search.click").signature(str(log_id))
 
 
 def _search_limit():
