@@ -65,6 +65,12 @@ BUILTIN_XSS = [
     "<a href='javascript:alert(1)'>x</a>",
     '"><svg/onload=alert(1)>',
 ]
+# Valid values per input type, so one bad field at a time is what is tested.
+BASELINE = {
+    "email": "probe@example.org",
+    "url": "https://x.com/probe/status/1234567890",
+    "number": "12",
+}
 FIELD_RE = re.compile(r"<(input|textarea|select)\b([^>]*)>", re.IGNORECASE | re.DOTALL)
 ATTR_RE = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
 FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
@@ -193,6 +199,8 @@ class Probe:
                 fields.setdefault(name, values.get("value", "on"))
             elif name == "website":  # the honeypot: a person leaves it empty
                 fields[name] = ""
+            elif kind in BASELINE:  # a valid value, so the fuzz reaches the save
+                fields[name] = BASELINE[kind]
             else:
                 fields[name] = html.unescape(values.get("value", "")) or "probe"
         return fields
