@@ -18,6 +18,7 @@ per endpoint and the total number of 500s (exit status 1 when there are any).
 """
 
 import argparse
+import atexit
 import base64
 import hashlib
 import hmac
@@ -27,6 +28,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -78,6 +80,7 @@ FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
 
 def setup_django():
     tmp = tempfile.mkdtemp(prefix="entraide-probe-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     for name in ("DATABASE_URL", "ELASTICSEARCH_URL", "REDIS_URL", "EMAIL_URL"):
         os.environ.pop(name, None)
     os.environ["VAR_DIR"] = tmp
