@@ -161,6 +161,10 @@ def start_server(tmp, workers, threads):
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "ERROR",
+        # A throwaway key: DEBUG off refuses the development one.
+        "SECRET_KEY": "bench-" + os.urandom(24).hex(),
+        # Measures throughput from one address: the per-IP search limit is off.
+        "SEARCH_RATE_LIMIT_PER_MINUTE": "0",
         # The client sends "Host: 127.0.0.1".
         "ALLOWED_HOSTS": "127.0.0.1",
     }

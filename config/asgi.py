@@ -1,6 +1,10 @@
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
+
+from config.env import refuse_development_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
+refuse_development_key(settings)

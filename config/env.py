@@ -139,3 +139,15 @@ def email_from_url(name):
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
         "EMAIL_USE_TLS": parsed.scheme == "submission",
     }
+
+
+def refuse_development_key(settings):
+    """Stop a server with DEBUG off from signing sessions, password resets and
+    ticket links with the development key that anyone can read in the source."""
+    if not settings.DEBUG and settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off: refusing to serve with the "
+            "public development key. Set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or DEBUG=1 on a development machine."
+        )

@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -57,39 +58,62 @@ def ratelimit_hit(scope, key, limit, period):
     return count > limit
 
 
-def too_many_requests(request, retry_after=60, message=None):
-    response = render(
-        request,
-        "429.html",
-        {
-            "message": message
-            or _("You are going too fast. Please wait a minute and try again."),
-            "retry_after": retry_after,
-        },
-        status=429,
+def too_many_requests(
+    request, retry_after=60, message=None, *, text_kept=False, as_json=False
+):
+    """The 429 answer. ``text_kept`` only when the caller shows the form again
+    with what was typed: the page must not promise what it does not do."""
+    message = message or _(
+        "You are going too fast. Please wait a minute and try again."
     )
+    if as_json:
+        response = JsonResponse(
+            {"error": message, "retry_after": retry_after}, status=429
+        )
+    else:
+        response = render(
+            request,
+            "429.html",
+            {"message": message, "retry_after": retry_after, "text_kept": text_kept},
+            status=429,
+        )
     response["Retry-After"] = str(retry_after)
     return response
 
 
-def ratelimit(scope, limit, period, methods=("POST",), per_user=True, per_ip=True):
-    """Decorator: refuse with 429 once the user or the IP is over the limit."""
+def ratelimit(
+    scope,
+    limit,
+    period,
+    methods=("POST",),
+    per_user=True,
+    per_ip=True,
+    as_json=False,
+):
+    """Decorator: refuse with 429 once the user or the IP is over the limit.
+
+    ``limit`` may be a callable read at each request (a setting); 0 turns the
+    limit off. ``as_json`` answers machines with ``{"error", "retry_after"}``.
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method in methods:
+            allowed = limit() if callable(limit) else limit
+            if request.method in methods and allowed:
                 over = False
                 if per_ip and ratelimit_hit(
-                    scope, "ip:" + client_ip(request), limit, period
+                    scope, "ip:" + client_ip(request), allowed, period
                 ):
                     over = True
                 user = getattr(request, "user", None)
                 if per_user and user is not None and user.is_authenticated:
-                    if ratelimit_hit(scope, f"user:{user.pk}", limit, period):
+                    if ratelimit_hit(scope, f"user:{user.pk}", allowed, period):
                         over = True
                 if over:
-                    return too_many_requests(request, retry_after=period)
+                    return too_many_requests(
+                        request, retry_after=period, as_json=as_json
+                    )
             return view(request, *args, **kwargs)
 
         return wrapped

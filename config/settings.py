@@ -28,9 +28,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 SITE_DIR = BASE_DIR / "site"
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key lets a fresh clone run `make run`/`make test`; `check --deploy`
-# flags it, and every deployment sets SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY") or "dev-insecure-set-SECRET_KEY-in-production"
+# The fallback key lets a fresh clone run `make run`/`make test` and management
+# commands; serving with DEBUG off refuses it (config/wsgi.py, config/asgi.py).
+DEVELOPMENT_SECRET_KEY = "dev-insecure-set-SECRET_KEY-in-production"
+SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_url("SITE_URL", ("http", "https"), "http://127.0.0.1:8000").rstrip("/")
@@ -279,6 +280,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Entraide")
+# Shares allauth's failed-login limit and e-mail verification (config/login.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "config.login.WagtailLoginForm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "zip", "odt", "docx"]
 
@@ -401,3 +404,6 @@ SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
 # Seconds between background writes of short-link clicks and search query logs
 # (config/buffered.py; flushed at exit too). 0 = written in the request.
 BUFFERED_WRITE_SECONDS = env_int("BUFFERED_WRITE_SECONDS", 2)
+# Search: requests per minute and per IP on the page and the API (0 = no limit;
+# suggestions, asked at each keystroke, get five times as many).
+SEARCH_RATE_LIMIT_PER_MINUTE = env_int("SEARCH_RATE_LIMIT_PER_MINUTE", 120)

@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from machina import urls as machina_urls
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import WAGTAIL_FRONTEND_LOGIN_TEMPLATE
 
 from config import views
+from config.login import AdminLoginForm, SiteLoginForm
+
+# Every password form shares allauth's failed-login limit (config/login.py).
+admin.site.login_form = AdminLoginForm
 
 # Not language-prefixed: machine endpoints, short links, admin.
 urlpatterns = [
@@ -32,6 +38,15 @@ urlpatterns += i18n_patterns(
     path("", include("social_redirect.urls")),
     path("", include("support.urls")),
     path("", include("kb.urls")),
+    # Wagtail's private-page login, with the form that goes through allauth.
+    path(
+        "_util/login/",
+        auth_views.LoginView.as_view(
+            template_name=WAGTAIL_FRONTEND_LOGIN_TEMPLATE,
+            authentication_form=SiteLoginForm,
+        ),
+        name="wagtailcore_login",
+    ),
     # Wagtail serves the knowledge base pages (/<lang>/kb/<category>/<article>/).
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -36,9 +36,22 @@ def _check_search():
     return backend_health()
 
 
+def _search_healthy(detail):
+    """The embedded fallback keeps search answering, but a configured
+    Elasticsearch that is down or red is an outage the operator must see."""
+    elastic = detail.get("elasticsearch")
+    return not detail.get("degraded") and not (
+        isinstance(elastic, dict) and elastic.get("ok") is False
+    )
+
+
 @never_cache
 def healthz(request):
-    checks = {}
+    """200 only when every component is up, else 503. The public answer is
+    a short state per component; error text and figures are for staff (and
+    the log), never for anyone who asks."""
+    details = {}
+    public = {}
     healthy = True
     for name, check in (
         ("database", _check_database),
@@ -46,19 +59,37 @@ def healthz(request):
         ("search", _check_search),
     ):
         try:
-            detail = check()
+            detail = check() or {}
         except Exception as exc:  # any failure is reported, never raised
             logger.warning("healthz: %s is down: %s", name, exc)
-            checks[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+            details[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+            public[name] = {"ok": False}
+            healthy = False
+            continue
+        ok = detail.get("ok") is not False
+        if name == "search" and ok and not _search_healthy(detail):
+            logger.warning("healthz: search is degraded: %s", detail)
+            public[name] = {"ok": False, "degraded": True}
             healthy = False
         else:
-            checks[name] = {"ok": True, **(detail or {})}
-            if isinstance(detail, dict) and detail.get("ok") is False:
-                healthy = False
+            public[name] = {"ok": ok}
+            healthy = healthy and ok
+        details[name] = {**detail, "ok": public[name]["ok"]}
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": details if _is_staff(request) else public,
+        },
         status=200 if healthy else 503,
     )
+
+
+def _is_staff(request):
+    try:
+        user = request.user
+        return bool(user.is_authenticated and user.is_staff)
+    except Exception:  # the session lives in the database that may be down
+        return False
 
 
 def bad_request(request, exception=None):

@@ -53,8 +53,23 @@ class ArticleEditForm(forms.Form):
         return value
 
 
+class PageChoiceField(forms.ModelChoiceField):
+    """Page ids are 32-bit: a longer number is an unknown choice, not a
+    database error (SQLite and PostgreSQL both refuse it in the query)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            # Length first: int() refuses numbers over 4,300 digits.
+            if not text.isdigit() or len(text) > 10 or int(text) > 2**31 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
 class ArticleProposeForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = PageChoiceField(
         label=_("Category"), queryset=CategoryPage.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=255)

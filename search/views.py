@@ -1,21 +1,40 @@
 """The search page, its JSON API, click tracking and the analytics page."""
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import COMMUNITY_MANAGERS, STAFF, SUPPORT_AGENTS, user_in
+from config.ratelimit import ratelimit
+from config.urls_safety import safe_local_url
 from search import selectors, services
 from search.analysis import normalize_lang
 
 PAGE_SIZE = 10
 API_MAX_LIMIT = 50
+# A result's rank in the click-through link; anything larger is not ours.
+MAX_RANK = 10_000
+
+
+def click_signature(log_id):
+    """Log ids are sequential: a click counts only with the signature our
+    results page put in its link, so nobody overwrites another visitor's."""
+    return signing.Signer(salt="search.click").signature(str(log_id))
+
+
+def _search_limit():
+    return settings.SEARCH_RATE_LIMIT_PER_MINUTE
+
+
+def _suggest_limit():
+    return settings.SEARCH_RATE_LIMIT_PER_MINUTE * 5
 
 
 def _query_error(query):
@@ -46,6 +65,7 @@ def _bool_param(value):
 
 
 @require_GET
+@ratelimit("search-page", _search_limit, 60, methods=("GET",), per_user=False)
 def search_page(request):
     query = request.GET.get("q", "").strip()
     lang = normalize_lang(get_language()) or "fr"
@@ -94,6 +114,7 @@ def search_page(request):
                 (hit, first_rank + i + 1) for i, hit in enumerate(response.results)
             ],
             "log": log,
+            "click_sig": click_signature(log.pk) if log else "",
             "facets": response.facets,
         }
     )
@@ -104,15 +125,15 @@ def search_page(request):
 def click(request, log_id):
     """Count a click on a result, then go to it (local URLs only)."""
     target = request.GET.get("to", "")
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if safe_local_url(target) is None:
         return redirect("search:search")
-    try:
-        rank = max(0, int(request.GET.get("rank", "0")))
-    except ValueError:
-        rank = 0
-    services.query_log_click(log_id, target, rank or None)
+    rank = request.GET.get("rank", "")
+    rank = int(rank) if rank.isdigit() and len(rank) <= 6 else 0
+    signature = request.GET.get("sig", "")
+    # The visitor always gets to the page; only the click of the search this
+    # page showed is counted, never someone else's.
+    if signature and signing.constant_time_compare(signature, click_signature(log_id)):
+        services.query_log_click(log_id, target, rank if 0 < rank <= MAX_RANK else None)
     return HttpResponseRedirect(target)
 
 
@@ -121,6 +142,9 @@ def _api_error(message, status=400):
 
 
 @require_GET
+@ratelimit(
+    "search-api", _search_limit, 60, methods=("GET",), per_user=False, as_json=True
+)
 def api_search(request):
     query = request.GET.get("q", "")
     error = _query_error(query)
@@ -171,6 +195,9 @@ def api_search(request):
 
 
 @require_GET
+@ratelimit(
+    "search-suggest", _suggest_limit, 60, methods=("GET",), per_user=False, as_json=True
+)
 def api_suggest(request):
     query = request.GET.get("q", "")
     if len(query) > services.MAX_QUERY_LENGTH:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from social_redirect.services.mentions import parse_post_url
+from social_redirect.services.mentions import MAX_FOLLOWERS, parse_post_url
 from social_redirect.services.replies import MAX_LENGTH, x_length
 
 
@@ -17,7 +17,7 @@ class MentionPasteForm(forms.Form):
         label=_("Author handle"), required=False, max_length=64
     )
     followers_count = forms.IntegerField(
-        label=_("Followers"), required=False, min_value=0
+        label=_("Followers"), required=False, min_value=0, max_value=MAX_FOLLOWERS
     )
     text = forms.CharField(
         label=_("Text of the post"),

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,7 @@ from django.views.decorators.http import (
 
 from accounts import roles
 from config.ratelimit import ratelimit
+from config.urls_safety import safe_local_url
 from social_redirect import selectors
 from social_redirect.forms import MentionPasteForm, ReplyTemplateForm
 from social_redirect.models import Mention
@@ -42,6 +44,9 @@ from social_redirect.services.replies import (
 )
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
+# No format we read nests deeper than a few levels.
+MAX_JSON_DEPTH = 20
+WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 
 # --- Short links -------------------------------------------------------------
 
@@ -83,7 +88,7 @@ def link_feedback(request, code):
     link_services.link_feedback(link, helpful=answer == "yes")
     if answer == "yes":
         messages.success(request, _("Thank you! Glad it helped."))
-        target = link_services.safe_internal_path(link.target_path) or "/"
+        target = safe_local_url(link.target_path) or "/"
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(link_services.link_ticket_path(link))
 
@@ -106,37 +111,84 @@ def _hmac_valid(secret, body, header):
     )
 
 
-def _read_json(request):
-    try:
-        return json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+def _fresh_timestamp(header, now=None):
+    """The signed timestamp when it is within the tolerance, else None: a
+    delivery captured once cannot be replayed later."""
+    value = (header or "").strip()
+    if not value.isdigit() or len(value) > 12:
         return None
+    now = time.time() if now is None else now
+    if abs(now - int(value)) > WEBHOOK_TOLERANCE_SECONDS:
+        return None
+    return value
+
+
+def _json_depth(value):
+    """Nesting depth of a decoded JSON value, without recursion."""
+    depth, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            depth = max(depth, level)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return depth
+
+
+def _read_json(request):
+    """``(payload, None)`` or ``(None, error message)``."""
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+    except ValueError:  # undecodable bytes, bad JSON, a 5,000-digit number
+        return None, "invalid JSON"
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    if _json_depth(payload) > MAX_JSON_DEPTH:
+        return None, "JSON nested too deeply"
+    return payload, None
 
 
 def _store(payload, source):
     try:
-        created, duplicates = mention_services.mentions_from_webhook(
-            payload, source=source
-        )
+        report = mention_services.mentions_from_webhook(payload, source=source)
     except mention_services.MentionError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse({"created": created, "duplicates": duplicates}, status=202)
+    body = {
+        "created": report.created,
+        "duplicates": report.duplicates,
+        "rejected": len(report.errors),
+        "errors": report.errors[:50],
+    }
+    # Nothing usable at all is the sender's error; otherwise the good records
+    # are stored and the bad ones listed.
+    status = 400 if report.errors and not report.stored else 202
+    return JsonResponse(body, status=status)
 
 
 @csrf_exempt
 @require_POST
-@ratelimit("social-webhook", 120, 60, per_user=False)
+@ratelimit("social-webhook", 120, 60, per_user=False, as_json=True)
 def mentions_webhook(request):
-    """Listening tools POST JSON signed with ``X-Entraide-Signature:
-    sha256=<hex HMAC-SHA256 of the body with MENTIONS_WEBHOOK_SECRET>``."""
+    """Listening tools POST JSON with two headers: ``X-Entraide-Timestamp``
+    (Unix seconds) and ``X-Entraide-Signature: sha256=<hex HMAC-SHA256 of
+    "<timestamp>.<body>" with MENTIONS_WEBHOOK_SECRET>``. A timestamp more
+    than five minutes away from our clock is refused (replays)."""
     if len(request.body) > MAX_WEBHOOK_BYTES:
         return JsonResponse({"error": "payload too large"}, status=413)
+    timestamp = _fresh_timestamp(request.headers.get("X-Entraide-Timestamp"))
+    if timestamp is None:
+        return JsonResponse(
+            {"error": "missing or stale X-Entraide-Timestamp"}, status=403
+        )
     signature = request.headers.get("X-Entraide-Signature", "")
-    if not _hmac_valid(settings.MENTIONS_WEBHOOK_SECRET, request.body, signature):
+    signed = timestamp.encode() + b"." + request.body
+    if not _hmac_valid(settings.MENTIONS_WEBHOOK_SECRET, signed, signature):
         return JsonResponse({"error": "bad signature"}, status=403)
-    payload = _read_json(request)
-    if payload is None:
-        return JsonResponse({"error": "invalid JSON"}, status=400)
+    payload, error = _read_json(request)
+    if error:
+        return JsonResponse({"error": error}, status=400)
     return _store(payload, Mention.Source.WEBHOOK)
 
 
@@ -149,7 +201,7 @@ def crc_response_token(consumer_secret, crc_token):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@ratelimit("social-x", 120, 60, methods=("GET", "POST"), per_user=False)
+@ratelimit("social-x", 120, 60, methods=("GET", "POST"), per_user=False, as_json=True)
 def x_account_activity(request):
     """X Account Activity API: CRC challenge (GET) and signed deliveries (POST)."""
     secret = settings.X_CONSUMER_SECRET
@@ -167,9 +219,9 @@ def x_account_activity(request):
     signature = request.headers.get("X-Twitter-Webhooks-Signature", "")
     if not _hmac_valid(secret, request.body, signature):
         return HttpResponseForbidden("bad signature")
-    payload = _read_json(request)
-    if payload is None:
-        return JsonResponse({"error": "invalid JSON"}, status=400)
+    payload, error = _read_json(request)
+    if error:
+        return JsonResponse({"error": error}, status=400)
     if not isinstance(payload, dict) or "tweet_create_events" not in payload:
         # Likes, follows, DMs…: acknowledged, nothing to store.
         return JsonResponse({"created": 0, "duplicates": 0})

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_public_name
+from config.urls_safety import safe_local_url
 from support.models import Ticket, TicketMessage
 from support.selectors import support_agents
 
@@ -256,7 +257,7 @@ class TicketDeflectForm(forms.Form):
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
         # Only our own pages can be "the answer"; this also blocks open redirects.
-        if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        if safe_local_url(url) is None:
             raise forms.ValidationError(_("Unknown page."))
         return url
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from config.sanitize import clean_html
+from config.urls_safety import safe_local_url
 from outbox import selectors as outbox_selectors
 from outbox.models import OutboundMail
 from search.services import search
@@ -197,7 +198,7 @@ def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
         if kind == "topic" and not getattr(hit, "solved", False):
             continue
         url = getattr(hit, "url", "") or ""
-        if not url.startswith("/") or url.startswith("//"):
+        if safe_local_url(url) is None:
             continue
         suggestions.append(
             {
@@ -216,9 +217,7 @@ def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
 
 def _safe_link(url):
     url = str(url or "").strip()
-    if url.startswith(("https://", "http://")) or (
-        url.startswith("/") and not url.startswith("//")
-    ):
+    if url.startswith(("https://", "http://")) or safe_local_url(url):
         return url
     return ""
 

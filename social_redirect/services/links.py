@@ -18,9 +18,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.buffered import BufferedWriter
+from config.urls_safety import safe_local_url
 from social_redirect.models import Mention, RedirectLink
 from support.tokens import ticket_context_token
 
@@ -47,17 +47,6 @@ def is_bot(user_agent):
 
 def new_code():
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def safe_internal_path(path):
-    """``path`` if it is a plain same-site path, else None."""
-    if not isinstance(path, str) or not path.startswith("/"):
-        return None
-    if path.startswith(("//", "/\\")) or any(ord(c) < 32 or c == "\\" for c in path):
-        return None
-    if not url_has_allowed_host_and_scheme(path, allowed_hosts=set()):
-        return None
-    return path
 
 
 def ticket_form_path(lang, *, context=None, subject=""):
@@ -98,7 +87,7 @@ def link_create(*, mention, kind, target_path="", title="", expires_at=None):
             },
             subject=" ".join(subject.split())[:120],
         )
-    path = safe_internal_path(target_path)
+    path = safe_local_url(target_path)
     if path is None:
         raise ValueError(f"Not an internal path: {target_path!r}")
     return RedirectLink.objects.create(
@@ -134,7 +123,7 @@ def link_resolve(code):
     link_id, path, expires = hit
     if expires is not None and expires <= timezone.now().timestamp():
         return None
-    path = safe_internal_path(path)
+    path = safe_local_url(path)
     return (link_id, path) if path else None
 
 
@@ -198,11 +187,10 @@ def link_mark_read(link):
 
 
 def link_feedback(link, *, helpful):
+    """A visitor's vote on the landing page. Anyone who sees the public link
+    can vote, so it is funnel data on the link, shown on the dashboard card;
+    only a community manager changes the mention's state."""
     RedirectLink.objects.filter(pk=link.pk).update(helpful=bool(helpful))
-    if helpful:
-        Mention.objects.filter(pk=link.mention_id).exclude(
-            status=Mention.Status.IGNORED
-        ).update(status=Mention.Status.RESOLVED)
 
 
 def link_ticket_opened(code):

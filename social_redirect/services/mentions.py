@@ -2,10 +2,11 @@
 
 import csv
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
 from social_redirect.services.triage import triage_text
+
+logger = logging.getLogger(__name__)
 
 _X_STATUS = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(\w{1,30})/status(?:es)?/(\d+)"
@@ -34,19 +37,37 @@ def parse_post_url(url):
     return (match.group(1), match.group(2)) if match else ("", "")
 
 
+# Anything outside this range is a typo or an attack, not a post on X.
+_EARLIEST = datetime(2006, 1, 1, tzinfo=UTC)
+_LATEST_AHEAD = timedelta(days=1)
+# PositiveIntegerField's range on every database we support.
+MAX_FOLLOWERS = 2_147_483_647
+
+
 def parse_time(value):
+    """An aware datetime from what exports and webhooks send: ISO 8601 (naive
+    means UTC), epoch seconds or milliseconds (number or digits), X's
+    ``"Tue Oct 31 22:10:47 +0000 2017"`` or an RFC 2822 date."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         moment = value
-    elif isinstance(value, (int, float)) or str(value).isdigit():
-        number = float(value)
-        if number > 1e11:  # milliseconds, as X webhooks send them
-            number /= 1000
-        moment = datetime.fromtimestamp(number, tz=timezone.utc)
+    elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise MentionError("unreadable date")
+    elif isinstance(value, (int, float)) or value.strip().isdigit():
+        try:
+            number = float(value)
+            if number > 1e11:  # milliseconds, as X webhooks send them
+                number /= 1000
+            moment = datetime.fromtimestamp(number, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise MentionError(f"unreadable date: {str(value)[:40]!r}") from None
     else:
-        text = str(value).strip()
-        moment = parse_datetime(text.replace("Z", "+00:00"))
+        text = value.strip()
+        try:
+            moment = parse_datetime(text.replace("Z", "+00:00"))
+        except ValueError:  # well formed, impossible (month 13…)
+            moment = None
         if moment is None:
             try:
                 # "Tue Oct 31 22:10:47 +0000 2017" (X archive, TWCS CSV)
@@ -54,11 +75,24 @@ def parse_time(value):
             except ValueError:
                 try:
                     moment = parsedate_to_datetime(text)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, IndexError):
                     raise MentionError(f"unreadable date: {text[:40]!r}") from None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    if not _EARLIEST <= moment <= timezone.now() + _LATEST_AHEAD:
+        raise MentionError(f"date out of range: {moment.isoformat()[:40]}")
     return moment
+
+
+def parse_followers(value):
+    """A follower count clamped to what the column holds; junk counts as 0."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return min(max(0, number), MAX_FOLLOWERS)
 
 
 def find_duplicate(*, external_id="", url=""):
@@ -97,10 +131,9 @@ def mention_create(
     existing = find_duplicate(external_id=external_id, url=url)
     if existing:
         return existing, False
-    try:
-        followers = max(0, int(followers_count or 0))
-    except (TypeError, ValueError):
-        followers = 0
+    followers = parse_followers(followers_count)
+    # Read before any write: a bad date refuses the record, never half of it.
+    posted_at = parse_time(posted_at) or timezone.now()
     lang = lang if lang in ("fr", "en") else ""
     # Search before writing, so the write lock is held for as short as possible.
     result = triage_text(text, lang or None) if triage else None
@@ -117,7 +150,7 @@ def mention_create(
                     followers_count=followers,
                     text=text[:5000],
                     lang=lang,
-                    posted_at=parse_time(posted_at) or timezone.now(),
+                    posted_at=posted_at,
                 )
         except IntegrityError:
             # Two deliveries of the same post raced; the first one won.
@@ -248,11 +281,17 @@ class ImportReport:
 
 
 def _first(row, *keys):
+    """The first present value among ``keys``; only scalars count (a signed
+    but malformed payload may put an object anywhere)."""
     for key in keys:
         value = row.get(key)
-        if value not in (None, ""):
+        if value not in (None, "") and isinstance(value, (str, int, float)):
             return value
     return None
+
+
+def _object(value):
+    return value if isinstance(value, dict) else {}
 
 
 def row_to_fields(row):
@@ -272,29 +311,36 @@ def row_to_fields(row):
     if inbound in ("false", "0", "no"):
         raise MentionError("outbound reply from the brand (inbound=False)")
     text = _first(row, "full_text", "text", "body", "content")
-    if not text:
+    if not isinstance(text, str) or not text.strip():
         raise MentionError("no text")
-    user = row.get("user") if isinstance(row.get("user"), dict) else {}
-    metrics = user.get("public_metrics") or {}
+    user = _object(row.get("user"))
+    metrics = _object(user.get("public_metrics"))
     handle = _first(user, "screen_name", "username") or _first(
         row, "author", "author_handle", "screen_name", "username", "author_id"
     )
     external_id = _first(row, "id_str", "tweet_id", "id", "external_id")
+    if isinstance(external_id, float):
+        raise MentionError("id must be a string or a whole number")
     url = _first(row, "url", "post_url") or ""
+    if not isinstance(url, str):
+        raise MentionError("url must be a string")
     if not url and external_id and handle and str(external_id).isdigit():
         if not str(handle).isdigit():
             url = f"https://x.com/{str(handle).lstrip('@')}/status/{external_id}"
+    lang = _first(row, "lang")
     return {
         "external_id": str(external_id or ""),
         "url": url,
         "author_handle": str(handle or "").lstrip("@"),
-        "author_name": _first(user, "name") or _first(row, "author_name", "name") or "",
+        "author_name": str(
+            _first(user, "name") or _first(row, "author_name", "name") or ""
+        ),
         "followers_count": _first(user, "followers_count")
-        or metrics.get("followers_count")
+        or _first(metrics, "followers_count")
         or _first(row, "followers", "followers_count")
         or 0,
-        "text": str(text),
-        "lang": _first(row, "lang"),
+        "text": text,
+        "lang": lang if isinstance(lang, str) else None,
         "posted_at": _first(row, "created_at", "timestamp_ms", "posted_at", "date"),
     }
 
@@ -337,30 +383,67 @@ def mention_import_record(row, *, source=Mention.Source.IMPORT, triage=True):
     return mention_create(source=source, triage=triage, **fields)
 
 
+# One delivery is at most 1 MB (the view's limit); this bounds the triage work.
+MAX_RECORDS_PER_DELIVERY = 500
+
+
+@dataclass
+class DeliveryReport:
+    created: int = 0
+    duplicates: int = 0
+    errors: list = None  # [{"index": i, "error": "..."}]
+
+    def __post_init__(self):
+        self.errors = self.errors or []
+
+    @property
+    def stored(self):
+        return self.created + self.duplicates
+
+
+def _own_tweet(record, own_id):
+    user = _object(record.get("user")) if isinstance(record, dict) else {}
+    return bool(own_id) and str(user.get("id_str", "")) == own_id
+
+
 def mentions_from_webhook(payload, *, source=Mention.Source.WEBHOOK):
-    """``(created, duplicates)`` from a listening tool or an X delivery."""
+    """Store each record of a listening tool's or X's delivery on its own: a
+    bad record is reported in ``errors`` and never stops the others. Raises
+    ``MentionError`` only when the delivery itself has no readable shape."""
     if isinstance(payload, dict) and "tweet_create_events" in payload:
         records = payload["tweet_create_events"]
-        own = str(payload.get("for_user_id", ""))
+        if not isinstance(records, list):
+            raise MentionError("tweet_create_events must be a list")
+        own = str(payload.get("for_user_id", "") or "")
         # Our own tweets come back in the activity feed too.
-        records = [
-            r for r in records if str((r.get("user") or {}).get("id_str", "")) != own
-        ]
+        records = [r for r in records if not _own_tweet(r, own)]
         source = Mention.Source.X_API if source == Mention.Source.WEBHOOK else source
-    elif isinstance(payload, dict) and isinstance(payload.get("mentions"), list):
+    elif isinstance(payload, dict) and "mentions" in payload:
         records = payload["mentions"]
+        if not isinstance(records, list):
+            raise MentionError("mentions must be a list")
     elif isinstance(payload, list):
         records = payload
     elif isinstance(payload, dict):
         records = [payload]
     else:
         raise MentionError("expected a JSON object or list")
-    created = duplicates = 0
-    for record in records:
-        _mention, was_created = mention_import_record(record, source=source)
-        created += was_created
-        duplicates += not was_created
-    return created, duplicates
+    if len(records) > MAX_RECORDS_PER_DELIVERY:
+        raise MentionError(f"at most {MAX_RECORDS_PER_DELIVERY} records per delivery")
+    report = DeliveryReport()
+    for index, record in enumerate(records):
+        try:
+            _mention, was_created = mention_import_record(record, source=source)
+        except MentionError as exc:
+            report.errors.append({"index": index, "error": str(exc)})
+            continue
+        except Exception:  # one record must never cost the others
+            logger.exception("webhook record %d could not be stored", index)
+            report.errors.append({"index": index, "error": "could not be stored"})
+            continue
+        report.created += was_created
+        report.duplicates += not was_created
+    return report
 
 
 def urgency(mention, now=None):

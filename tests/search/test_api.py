@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts import roles
 from search.models import QueryLog
+from search.views import click_signature
 from tests.factories import UserFactory, user_with_role
 
 API = "/api/search"
@@ -88,8 +89,10 @@ def test_search_page_shows_results_facets_and_tracks_clicks(client, corpus):
     assert 'role="search"' in html
     log = QueryLog.objects.get()
     assert log.result_count == 3 and log.interface == "page"
+    assert f"sig={click_signature(log.pk)}" in html
     click = client.get(
-        reverse("search:click", args=[log.pk]), {"to": "/fr/article/2/", "rank": 1}
+        reverse("search:click", args=[log.pk]),
+        {"to": "/fr/article/2/", "rank": 1, "sig": click_signature(log.pk)},
     )
     assert click.status_code == 302 and click["Location"] == "/fr/article/2/"
     log.refresh_from_db()

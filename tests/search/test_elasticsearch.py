@@ -9,6 +9,7 @@ from search import services
 from search.backends import elastic
 from search.models import IndexUpdate, SynonymGroup
 from search.query import build_plan
+from tests.factories import UserFactory
 
 DOWN = "http://127.0.0.1:9"
 
@@ -136,6 +137,13 @@ def test_updates_are_queued_while_elasticsearch_is_down_and_replayed(
 @pytest.mark.django_db
 def test_search_health_when_elasticsearch_is_down(client, corpus):
     with override_settings(ELASTICSEARCH_URL=DOWN):
-        health = client.get("/healthz").json()["checks"]["search"]
+        public = client.get("/healthz")
+        client.force_login(UserFactory(is_staff=True))
+        staff = client.get("/healthz")
+    # 503 with a short state for anyone; what failed, for staff only.
+    assert public.status_code == staff.status_code == 503
+    assert public.json()["checks"]["search"] == {"ok": False, "degraded": True}
+    health = staff.json()["checks"]["search"]
     assert health["backend"] == "embedded"
     assert health["degraded"] is True
+    assert health["elasticsearch"]["error"]

@@ -220,12 +220,17 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     assert link.ticket_opened_at is not None
 
 
-def test_helpful_yes_resolves_the_mention(client, mention):
+def test_helpful_yes_is_a_vote_not_a_resolution(client, mention):
     link = article_link(mention)
+    status = mention.status
     response = client.post(f"/r/{link.code}/feedback", {"helpful": "yes"})
     assert response.status_code == 302 and response["Location"] == ARTICLE
+    # Anyone who sees the public link can vote: the vote is on the link, and
+    # the mention stays in the community managers' hands.
+    link.refresh_from_db()
+    assert link.helpful is True
     mention.refresh_from_db()
-    assert mention.status == Mention.Status.RESOLVED
+    assert mention.status == status != Mention.Status.RESOLVED
 
 
 def test_every_triaged_mention_gets_a_working_link(client):

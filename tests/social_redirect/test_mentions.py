@@ -2,6 +2,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -22,8 +23,18 @@ def _lexical_matching(settings):
     settings.SOCIAL_SEMANTIC_MATCHING = False
 
 
-def sign(body, secret=SECRET):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body, secret=SECRET, timestamp=None):
+    """``X-Entraide-Signature``: HMAC of ``"<timestamp>.<body>"``."""
+    signed = str(timestamp or int(time.time())).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def signed_headers(body, secret=SECRET, timestamp=None):
+    timestamp = timestamp or int(time.time())
+    return {
+        "x-entraide-timestamp": str(timestamp),
+        "x-entraide-signature": sign(body, secret, timestamp),
+    }
 
 
 def index_article(**overrides):
@@ -110,12 +121,13 @@ def test_x_delivery_with_bad_signature_is_refused(client, settings):
 def test_webhook_bad_signature_403_and_nothing_stored(client, settings):
     settings.MENTIONS_WEBHOOK_SECRET = SECRET
     body = json.dumps({"id": "42", "text": "Toujours pas de réseau !!!"}).encode()
-    for header in ("", "sha256=deadbeef", sign(body, "wrong-secret")):
+    now = str(int(time.time()))
+    for header in ("", "sha256=deadbeef", sign(body, "wrong-secret", now)):
         response = client.post(
             "/api/mentions/",
             body,
             content_type="application/json",
-            headers={"x-entraide-signature": header},
+            headers={"x-entraide-signature": header, "x-entraide-timestamp": now},
         )
         assert response.status_code == 403
     assert not Mention.objects.exists()
@@ -131,7 +143,7 @@ def test_webhook_signed_body_is_stored_once(client, settings):
             "url": "https://x.com/marie/status/42",
         }
     ).encode()
-    headers = {"x-entraide-signature": sign(body)}
+    headers = signed_headers(body)
     first = client.post(
         "/api/mentions/", body, content_type="application/json", headers=headers
     )
@@ -152,7 +164,7 @@ def test_webhook_invalid_json_is_a_clear_400(client, settings):
         "/api/mentions/",
         body,
         content_type="application/json",
-        headers={"x-entraide-signature": sign(body)},
+        headers=signed_headers(body),
     )
     assert response.status_code == 400
     assert "JSON" in response.json()["error"]
