@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "forum.apps.CommunityForumConfig",
     "search.apps.SearchConfig",
     "social_redirect.apps.SocialRedirectConfig",
+    "ops.apps.OpsConfig",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -164,14 +166,21 @@ CACHES["machina_attachments"] = {
     "LOCATION": str(VAR_DIR / "machina_attachments"),
 }
 
-# --- Tasks ----------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env_str(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+# --- Tasks, worker and scheduler (ops app, deploy/) -----------------------
+# Immediate by default (`make run`, tests). In production TASKS_BACKEND=database
+# stores tasks in the database, in the same transaction as the data they are
+# about, and `manage.py worker` runs them; `manage.py scheduler` runs the
+# periodic jobs of ops/schedule.py.
+_TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_tasks_backend = env_str("TASKS_BACKEND", "immediate").strip() or "immediate"
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+# A task claimed by a worker on another host that died is run again after this.
+TASKS_STALE_MINUTES = env_int("TASKS_STALE_MINUTES", 30)
+# Finished task results are kept this many days (failed ones too).
+TASKS_RESULT_DAYS = env_int("TASKS_RESULT_DAYS", 14)
 
 # --- E-mail ---------------------------------------------------------------
 globals().update(email_from_url("EMAIL_URL"))
