@@ -69,7 +69,9 @@ http {
     tcp_nopush on;
     keepalive_timeout 65;
     server_tokens off;
-    access_log $LOG/nginx-access.log;
+    open_file_cache max=2000 inactive=30s;
+    open_file_cache_valid 10s;
+    access_log $LOG/nginx-access.log combined buffer=256k flush=2s;
     client_body_temp_path $PROD/nginx/tmp/body;
     proxy_temp_path $PROD/nginx/tmp/proxy;
     fastcgi_temp_path $PROD/nginx/tmp/fastcgi;
