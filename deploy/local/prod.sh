@@ -42,6 +42,7 @@ SECURE_SSL_REDIRECT=0
 SECURE_COOKIES=0
 SECURE_HSTS_SECONDS=0
 LOG_LEVEL=WARNING
+PYTHONUNBUFFERED=1
 GUNICORN_BIND=$APP_BIND
 GUNICORN_PIDFILE=$RUN/web.pid
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-3}
@@ -94,7 +95,12 @@ http {
 NGINX
 }
 
-alive() { [ -s "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+# Alive and not a zombie (nothing reaps orphans in some containers).
+alive() {
+  [ -s "$RUN/$1.pid" ] || return 1
+  local state; state=$(ps -o stat= -p "$(cat "$RUN/$1.pid")" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
 
 start() {
   load_env
@@ -123,10 +129,10 @@ stop() {
   local pidfile=$RUN/$1.pid
   [ -s "$pidfile" ] || return 0
   local pid; pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$1"; then
     if [ "$1" = nginx ]; then kill -QUIT "$pid"; else kill -TERM "$pid"; fi
-    for _ in $(seq 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    for _ in $(seq 80); do alive "$1" || break; sleep 0.25; done
+    alive "$1" && kill -KILL "$pid"
     say "$1 stopped (pid $pid)"
   fi
   rm -f "$pidfile"
