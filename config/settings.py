@@ -149,11 +149,15 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 2,
                 "SOCKET_TIMEOUT": 2,
+                # Redis down = no cache, not an error page: sessions fall back
+                # to the database, pages render uncached (bench/faults.py).
+                "IGNORE_EXCEPTIONS": True,
             },
             "KEY_PREFIX": "entraide",
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
