@@ -109,7 +109,7 @@ def shell(code, **env):
     """Run Python in the production environment (manage.py shell)."""
     full = {**os.environ, **load.prod_env(), **env}
     return subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", code],
+        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-v", "0", "-c", code],
         cwd=ROOT,
         env=full,
         capture_output=True,
