@@ -155,6 +155,8 @@ up() {
   say "release: migrate, compilemessages, collectstatic, search index"
   PYTHON=$PY deploy/release.sh
   "$PY" manage.py load_demo >"$LOG/load_demo.log" 2>&1 || { tail "$LOG/load_demo.log" >&2; exit 1; }
+  # A new release: pages cached by the previous one go.
+  rm -rf "${PROD:?}/nginx/cache/"*
   for name in web worker scheduler nginx; do start "$name"; done
   for _ in $(seq 60); do
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.5
