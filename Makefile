@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages compilemessages lint check migrate demo clean
+.PHONY: run test install messages compilemessages lint check migrate demo clean prod prod-stop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ demo: migrate
 
 run: demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production topology (deploy/) on this machine: nginx on :8080, gunicorn,
+# worker, scheduler, PostgreSQL and Redis on 127.0.0.1. See README "Production".
+prod: $(STAMP)
+	deploy/local/prod.sh up
+
+prod-stop:
+	deploy/local/prod.sh down
 
 test: $(STAMP) compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)

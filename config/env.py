@@ -105,7 +105,9 @@ def database_from_url(name, default_sqlite_path):
             "or sqlite:////absolute/path/db.sqlite3."
         )
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60)
+        # Health checks: a connection kept from before a database restart is
+        # replaced at the next request instead of failing it.
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj_database_url raises several types
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: {exc}") from None
     if parsed.scheme != "sqlite" and not config.get("NAME"):

@@ -55,7 +55,9 @@ def ratelimit_hit(scope, key, limit, period):
             count = cache.incr(cache_key)
         except ValueError:
             count = 1
-    return count > limit
+    # A cache that is down (Redis with IGNORE_EXCEPTIONS) answers None: let
+    # the request through rather than fail it.
+    return count is not None and count > limit
 
 
 def too_many_requests(

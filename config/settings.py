@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "social_redirect.apps.SocialRedirectConfig",
     "support.apps.SupportConfig",
     "outbox.apps.OutboxConfig",
+    "ops.apps.OpsConfig",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -158,11 +160,15 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 2,
                 "SOCKET_TIMEOUT": 2,
+                # Redis down = no cache, not an error page: sessions fall back
+                # to the database, pages render uncached (bench/faults.py).
+                "IGNORE_EXCEPTIONS": True,
             },
             "KEY_PREFIX": "entraide",
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -175,14 +181,21 @@ CACHES["machina_attachments"] = {
     "LOCATION": str(VAR_DIR / "machina_attachments"),
 }
 
-# --- Tasks ----------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env_str(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+# --- Tasks, worker and scheduler (ops app, deploy/) -----------------------
+# Immediate by default (`make run`, tests). In production TASKS_BACKEND=database
+# stores tasks in the database, in the same transaction as the data they are
+# about, and `manage.py worker` runs them; `manage.py scheduler` runs the
+# periodic jobs of ops/schedule.py.
+_TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_tasks_backend = env_str("TASKS_BACKEND", "immediate").strip() or "immediate"
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+# A task claimed by a worker on another host that died is run again after this.
+TASKS_STALE_MINUTES = env_int("TASKS_STALE_MINUTES", 30)
+# Finished task results are kept this many days (failed ones too).
+TASKS_RESULT_DAYS = env_int("TASKS_RESULT_DAYS", 14)
 
 # --- E-mail ---------------------------------------------------------------
 globals().update(email_from_url("EMAIL_URL"))

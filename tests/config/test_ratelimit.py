@@ -4,6 +4,7 @@ import pytest
 from allauth.core.internal.httpkit import get_client_ip as allauth_client_ip
 from django.test import RequestFactory
 
+from config import ratelimit as ratelimit_module
 from config.ratelimit import client_ip
 from kb.models import ArticleFeedback
 from tests.kb.factories import build_kb_tree
@@ -90,3 +91,9 @@ def test_allauth_follows_the_one_setting():
     from django.conf import settings
 
     assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT == 0
+
+
+def test_a_cache_that_is_down_lets_requests_through(monkeypatch):
+    # django-redis with IGNORE_EXCEPTIONS answers None while Redis is down.
+    monkeypatch.setattr(ratelimit_module.cache, "incr", lambda key: None)
+    assert ratelimit_module.ratelimit_hit("test", "1.2.3.4", 1, 60) is False
