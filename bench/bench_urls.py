@@ -4,7 +4,7 @@ so both are served by the same server, settings and middleware."""
 from django.http import HttpResponseRedirect
 from django.urls import path
 
-from config.urls import *  # noqa: F401,F403
+from config.urls import *  # noqa: F403
 from config.urls import urlpatterns as site_urlpatterns
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load  # noqa: E402
+import load
 
 ROOT = load.ROOT
 RUN = load.PROD / "run"

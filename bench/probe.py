@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import html
+import io
 import json
 import logging
 import os
@@ -98,7 +99,7 @@ def setup_django():
     logging.disable(logging.CRITICAL)  # 4xx/5xx log lines would drown the report
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    call_command("load_demo", stdout=io.StringIO())
     print(f"demo database ready in {time.perf_counter() - started:.0f} s ({tmp})")
 
 

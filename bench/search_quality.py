@@ -98,9 +98,9 @@ def load(loader):
         loader = "kb_import" if "kb_import" in get_commands() else "minimal"
     started = time.perf_counter()
     if loader == "kb_import":
-        devnull = open(os.devnull, "w")
-        call_command("kb_import", str(CONTENT), stdout=devnull, stderr=devnull)
-        call_command("search_index", "rebuild", "--no-progress", stdout=devnull)
+        with open(os.devnull, "w") as devnull:
+            call_command("kb_import", str(CONTENT), stdout=devnull, stderr=devnull)
+            call_command("search_index", "rebuild", "--no-progress", stdout=devnull)
     else:
         services.documents_replace(minimal_documents())
     from search.models import SearchDocument
@@ -171,7 +171,8 @@ def main():
         print("-" * len(header))
         worse = []
         for path in QUERY_FILES:
-            queries = [json.loads(line) for line in open(path, encoding="utf-8")]
+            with open(path, encoding="utf-8") as lines:
+                queries = [json.loads(line) for line in lines]
             ours = evaluate(queries)
             total = [sum(v[i] for v in ours.values()) for i in range(4)]
             rows = [(lang, ours[lang]) for lang in sorted(ours)] + [("all", total)]

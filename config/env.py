@@ -7,8 +7,9 @@ surfacing later as an obscure error deep inside a library.
 
 import os
 from email.utils import getaddresses
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -86,8 +87,6 @@ def env_url(name, schemes, default=""):
 
 
 def database_from_url(name, default_sqlite_path):
-    import dj_database_url
-
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {
@@ -130,8 +129,6 @@ def email_from_url(name):
         port = parsed.port
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} has an invalid port.") from None
-    from urllib.parse import unquote
-
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parsed.hostname,

@@ -109,9 +109,13 @@ def ratelimit(
                 ):
                     over = True
                 user = getattr(request, "user", None)
-                if per_user and user is not None and user.is_authenticated:
-                    if ratelimit_hit(scope, f"user:{user.pk}", allowed, period):
-                        over = True
+                if (
+                    per_user
+                    and user is not None
+                    and user.is_authenticated
+                    and ratelimit_hit(scope, f"user:{user.pk}", allowed, period)
+                ):
+                    over = True
                 if over:
                     return too_many_requests(
                         request, retry_after=period, as_json=as_json

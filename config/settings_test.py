@@ -5,8 +5,8 @@ import tempfile
 
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="entraide-test-"))
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import CACHES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import CACHES
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False

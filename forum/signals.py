@@ -17,9 +17,12 @@ def queue_new_member_posts(sender, instance, raw=False, **kwargs):
         return
     if instance._state.adding:
         # Demo and service code may vouch for a post explicitly.
-        if instance.approved and not getattr(instance, "_entraide_preapproved", False):
-            if post_needs_approval(instance.poster, instance.content.raw):
-                instance.approved = False
+        if (
+            instance.approved
+            and not getattr(instance, "_entraide_preapproved", False)
+            and post_needs_approval(instance.poster, instance.content.raw)
+        ):
+            instance.approved = False
         instance._entraide_became_approved = instance.approved
     else:
         previous = (

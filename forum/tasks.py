@@ -6,7 +6,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+from machina.apps.forum_conversation.models import Post
 
+from forum.selectors import post_url, topic_language
 from outbox.services import mail_queue
 
 logger = logging.getLogger(__name__)
@@ -19,10 +21,6 @@ def topic_reply_notify(post_id):
     Each mail goes through the outbox (recorded, then sent with retries): the
     reply is already saved, and one bad address must not stop the others.
     """
-    from machina.apps.forum_conversation.models import Post
-
-    from forum.selectors import post_url, topic_language
-
     post = (
         Post.objects.filter(pk=post_id, approved=True)
         .select_related("topic", "topic__forum", "poster")

@@ -48,7 +48,7 @@ def _synonym_map(lang):
 
 
 def build_plan(text, lang, *, correct=True, prefix=False):
-    tokens = [w for w in words(text)[:MAX_QUERY_WORDS]]
+    tokens = list(words(text)[:MAX_QUERY_WORDS])
     last_partial = tokens[-1] if prefix and tokens else None
     content = [w for w in tokens if not is_stop_word(w, lang)]
     if prefix and last_partial and content and content[-1] == last_partial:

@@ -347,7 +347,7 @@ def document_upsert(doc):
 
 
 @transaction.atomic
-def document_delete(kind, id):  # noqa: A002 - the contract's parameter name
+def document_delete(kind, id):  # the contract names its parameter ``id``
     """Remove a document from every index; unknown ids are ignored."""
     doc_id = _doc_id(kind, id)
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()

@@ -8,5 +8,6 @@ class SocialRedirectConfig(AppConfig):
     verbose_name = _("Social redirect")
 
     def ready(self):
-        # Connects the receivers of support's ticket_created.
-        from social_redirect import receivers  # noqa: F401
+        # Connects the receivers of support's ticket_created; receivers import
+        # models, so they load once the app registry is ready.
+        from social_redirect import receivers  # noqa: F401, PLC0415

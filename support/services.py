@@ -317,13 +317,15 @@ def _status_apply(ticket, status, now, fields):
     if status == Ticket.Status.SOLVED:
         ticket.solved_at = now
         fields.append("solved_at")
-    elif status in (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING):
-        if ticket.solved_at is not None:
-            # Reopened: a new rating will be asked when it is solved again.
-            ticket.solved_at = None
-            ticket.rating = ""
-            ticket.rated_at = None
-            fields.extend(["solved_at", "rating", "rated_at"])
+    elif (
+        status in (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
+        and ticket.solved_at is not None
+    ):
+        # Reopened: a new rating will be asked when it is solved again.
+        ticket.solved_at = None
+        ticket.rating = ""
+        ticket.rated_at = None
+        fields.extend(["solved_at", "rating", "rated_at"])
 
 
 def ticket_update(

@@ -152,10 +152,7 @@ def split_front_matter(text):
         raise SourceError(f"unterminated {fmt} front matter (no closing '{fence}')")
     raw, body = rest[: closing.start()], rest[closing.end() :]
     try:
-        if fmt == "TOML":
-            front = tomllib.loads(raw)
-        else:
-            front = yaml.safe_load(raw) or {}
+        front = tomllib.loads(raw) if fmt == "TOML" else yaml.safe_load(raw) or {}
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"invalid TOML front matter: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -324,9 +324,14 @@ def row_to_fields(row):
     url = _first(row, "url", "post_url") or ""
     if not isinstance(url, str):
         raise MentionError("url must be a string")
-    if not url and external_id and handle and str(external_id).isdigit():
-        if not str(handle).isdigit():
-            url = f"https://x.com/{str(handle).lstrip('@')}/status/{external_id}"
+    if (
+        not url
+        and external_id
+        and handle
+        and str(external_id).isdigit()
+        and not str(handle).isdigit()
+    ):
+        url = f"https://x.com/{str(handle).lstrip('@')}/status/{external_id}"
     lang = _first(row, "lang")
     return {
         "external_id": str(external_id or ""),

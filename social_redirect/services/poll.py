@@ -1,5 +1,6 @@
 """Optional X API v2 poller (reads are paid per post, so they are capped)."""
 
+import tweepy
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,6 @@ class PollError(Exception):
 
 
 def _client():
-    import tweepy
-
     return tweepy.Client(bearer_token=settings.X_BEARER_TOKEN, wait_on_rate_limit=False)
 
 
@@ -37,8 +36,6 @@ def mentions_poll(*, query, limit=100, client=None):
     if max_results < 10:
         return {"read": 0, "created": 0, "reads_left": left}
     client = client or _client()
-    import tweepy
-
     params = {
         "max_results": max_results,
         "tweet_fields": ["created_at", "lang", "author_id"],

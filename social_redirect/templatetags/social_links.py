@@ -30,12 +30,3 @@ def landing_link(context):
         link_services.link_mark_read(link)
     return link
 
-
-@register.simple_tag(takes_context=True)
-def canonical_url(context):
-    """This page's absolute URL without its query (no ``?via=`` in shares)."""
-    from django.conf import settings
-
-    request = context.get("request")
-    path = request.path if request is not None else "/"
-    return settings.SITE_URL.rstrip("/") + path

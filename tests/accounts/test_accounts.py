@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 
 from accounts import roles
@@ -132,7 +133,6 @@ def test_public_name_never_shows_the_email_address():
 
 
 def test_groups_exist_after_migrations():
-    from django.contrib.auth.models import Group
 
     assert set(roles.ALL_GROUPS) <= set(Group.objects.values_list("name", flat=True))
 

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from accounts.models import Profile
 from accounts.selectors import user_language, user_public_name, with_profiles
@@ -65,7 +66,6 @@ def test_with_profiles_follows_paths_to_people(django_assert_num_queries):
 def test_with_profiles_prefetches_through_to_many_relations(
     django_assert_num_queries,
 ):
-    from django.contrib.auth.models import Group
 
     group = Group.objects.create(name="readers")
     for number in range(3):

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 
@@ -20,7 +21,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's own browser download is not possible here: drive Debian's chromium.
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's database
     # teardown in the same thread must not be refused for it.

@@ -28,10 +28,13 @@ class _InlineScripts(HTMLParser):
         for name in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=>")
-        if tag == "script" and "src" not in attrs:
-            # Data blocks (JSON) are not run, so CSP leaves them alone.
-            if (attrs.get("type") or "").lower() not in ("application/json",):
-                self.found.append("inline <script>")
+        # Data blocks (JSON) are not run, so CSP leaves them alone.
+        if (
+            tag == "script"
+            and "src" not in attrs
+            and (attrs.get("type") or "").lower() not in ("application/json",)
+        ):
+            self.found.append("inline <script>")
         if any(
             (v or "").strip().lower().startswith("javascript:") for v in attrs.values()
         ):

@@ -2,6 +2,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, connection
 from django.test import override_settings
+from django.utils import translation
+
+from config import views
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +108,6 @@ def test_security_headers_on_pages(client):
     ],
 )
 def test_error_pages_are_styled_and_translated(rf, handler, status, lang, text):
-    from django.utils import translation
-
-    from config import views
 
     request = rf.get(f"/{lang}/")
     request.user = AnonymousUser()

@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.core.internal.httpkit import get_client_ip as allauth_client_ip
+from django.conf import settings
 from django.test import RequestFactory
 
 from config import ratelimit as ratelimit_module
@@ -88,7 +89,6 @@ def test_client_ip_is_the_nth_entry_from_the_right_as_allauth_sees_it(
 
 
 def test_allauth_follows_the_one_setting():
-    from django.conf import settings
 
     assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT == 0
 

@@ -1,5 +1,6 @@
 import pytest
 
+from forum.selectors import topic_url
 from forum.services import forum_create, post_create, topic_create
 from tests.factories import UserFactory
 
@@ -38,7 +39,6 @@ def reply(topic, moderator):
 
 
 def topic_path(topic):
-    from forum.selectors import topic_url
 
     return topic_url(topic, "fr")
 

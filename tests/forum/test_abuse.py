@@ -1,6 +1,7 @@
 from machina.apps.forum_conversation.models import Post
 
 from forum.models import ModerationLog, PostReport
+from forum.services import post_report_create
 from tests.forum.conftest import post_create_path, topic_create_path, topic_path
 
 
@@ -41,7 +42,6 @@ def test_report_lands_in_the_queue_and_removal_is_audited(
 def test_dismissed_report_keeps_the_post(
     client, topic, reply, seasoned_member, moderator
 ):
-    from forum.services import post_report_create
 
     report = post_report_create(post=reply, reporter=seasoned_member, reason="abuse")
     client.force_login(moderator)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from forum.services import post_create
 from tests.factories import UserFactory
 
 
@@ -30,7 +31,6 @@ def machina_pages(topic, reply, queued, user):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_machina_pages_use_the_site_layout(client, topic, reply, moderator, lang):
-    from forum.services import post_create
 
     queued = post_create(topic=topic, user=UserFactory(), content="En attente")
     assert not queued.approved

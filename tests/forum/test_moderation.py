@@ -1,6 +1,7 @@
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.models import ModerationLog
+from forum.services import post_create
 from tests.factories import UserFactory
 from tests.forum.conftest import (
     forum_path,
@@ -125,7 +126,6 @@ def test_topic_deletion_keeps_an_audit_copy(client, topic, moderator):
 def test_new_member_editing_a_link_into_a_post_sends_it_back_to_the_queue(
     client, topic, seasoned_member
 ):
-    from forum.services import post_create
 
     post = post_create(topic=topic, user=seasoned_member, content="Bonne idée.")
     assert post.approved

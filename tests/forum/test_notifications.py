@@ -3,6 +3,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from machina.apps.forum_conversation.models import Post
 
 from outbox.models import OutboundMail
+from tests.factories import UserFactory
 from tests.forum.conftest import post_create_path
 
 
@@ -31,7 +32,6 @@ def test_subscribers_get_an_email_on_a_new_reply(
 def test_queued_reply_notifies_only_once_approved(
     client, topic, trusted, moderator, django_capture_on_commit_callbacks
 ):
-    from tests.factories import UserFactory
 
     newcomer = UserFactory()
     client.force_login(newcomer)

@@ -1,6 +1,9 @@
 from machina.apps.forum_conversation.models import Post, Topic
 
-from tests.factories import UserFactory
+from accounts import roles
+from forum.permissions import forum_permissions_sync
+from forum.services import post_create, topic_create
+from tests.factories import UserFactory, user_with_role
 from tests.forum.conftest import (
     forum_path,
     post_create_path,
@@ -60,7 +63,6 @@ def test_member_opens_a_topic_and_another_replies(client, forums, seasoned_membe
     topic = Topic.objects.get(subject="Wi-Fi lent le soir")
     assert topic.approved
     answerer = UserFactory()
-    from forum.services import post_create, topic_create
 
     # The answerer already has two approved posts elsewhere.
     old = topic_create(
@@ -82,9 +84,6 @@ def test_member_opens_a_topic_and_another_replies(client, forums, seasoned_membe
 
 
 def test_staff_manage_forums_in_the_admin(client, forums):
-    from accounts import roles
-    from forum.permissions import forum_permissions_sync
-    from tests.factories import user_with_role
 
     forum_permissions_sync()  # idempotent: running it again changes nothing
     staff = user_with_role(roles.STAFF, is_staff=True)

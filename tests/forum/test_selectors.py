@@ -1,4 +1,9 @@
+from io import StringIO
+
+from machina.apps.forum_conversation.models import Topic
+
 from forum import selectors
+from forum.demo import TOPICS, load_demo_topics
 from forum.models import TopicSolution
 from forum.services import topic_create
 from tests.factories import UserFactory
@@ -40,11 +45,6 @@ def test_recent_topics_are_per_language(topic, forums, trusted):
 
 
 def test_demo_topics_load_once(db):
-    from io import StringIO
-
-    from machina.apps.forum_conversation.models import Topic
-
-    from forum.demo import TOPICS, load_demo_topics
 
     for name in ("member", "trusted", "moderator", "agent"):
         UserFactory(username=name)

@@ -1,5 +1,10 @@
 from forum.models import TopicPromotion, TopicSolution
+from forum.services import topic_create
+from kb.models import ArticleCredit, ArticleEdit, ArticlePage
+from kb.services.editing import article_edit_approve
+from tests.factories import user_with_role
 from tests.forum.conftest import forum_path, topic_path
+from tests.kb.factories import build_kb_tree
 
 
 def test_author_marks_the_solution_and_topic_shows_the_badge(
@@ -37,7 +42,6 @@ def test_moderator_marks_and_unmarks_a_solution(client, topic, reply, moderator)
 
 
 def test_topic_list_filters_solved_and_unsolved(client, forums, topic, reply, trusted):
-    from forum.services import topic_create
 
     open_topic = topic_create(
         forum=forums["fr"],
@@ -59,10 +63,6 @@ def test_topic_list_filters_solved_and_unsolved(client, forums, topic, reply, tr
 def test_moderator_promotes_a_solved_topic_to_a_kb_draft(
     client, topic, reply, trusted, moderator
 ):
-    from kb.models import ArticleCredit, ArticleEdit, ArticlePage
-    from kb.services.editing import article_edit_approve
-    from tests.factories import user_with_role
-    from tests.kb.factories import build_kb_tree
 
     build_kb_tree()
     TopicSolution.objects.create(topic=topic, post=reply, marked_by=trusted)

@@ -3,7 +3,9 @@
 from html.parser import HTMLParser
 
 import pytest
+from machina.apps.forum_conversation.models import Post
 from machina.apps.forum_conversation.views import TopicView as MachinaTopicView
+from machina.models.fields import render_func
 
 from forum.machina_views import TopicView
 from forum.markup import render_post
@@ -165,8 +167,6 @@ def test_a_payload_posted_through_the_form_is_inert(client, topic, trusted):
 def test_xss_corpus_is_inert_on_the_topic_page(
     client, shared_dir, forums, trusted, monkeypatch
 ):
-    from machina.apps.forum_conversation.models import Post
-    from machina.models.fields import render_func
 
     payloads = corpus(shared_dir)
     # One page per chunk keeps the number of requests small.

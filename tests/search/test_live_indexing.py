@@ -3,6 +3,9 @@
 import pytest
 
 from accounts import roles
+from forum.services import forum_create, post_approve, post_create, topic_create
+from kb.services.structure import category_upsert, kb_root
+from kb.services.upsert import article_upsert
 from search import services
 from tests.factories import UserFactory, user_with_role
 
@@ -13,7 +16,6 @@ def found(query, lang="fr", **kwargs):
 
 @pytest.fixture
 def category(db):
-    from kb.services.structure import category_upsert, kb_root
 
     page, _status = category_upsert(parent=kb_root("fr"), title="Facturation")
     return page
@@ -21,7 +23,6 @@ def category(db):
 
 @pytest.fixture
 def publish_article(category, django_capture_on_commit_callbacks):
-    from kb.services.upsert import article_upsert
 
     def publish(title, body, publish=True, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
@@ -88,7 +89,6 @@ def test_unpublished_and_deleted_articles_leave_the_index(
 
 @pytest.fixture
 def forum(db):
-    from forum.services import forum_create
 
     parent = forum_create(name="Communauté", lang="fr", category=True)
     return forum_create(
@@ -98,7 +98,6 @@ def forum(db):
 
 @pytest.mark.django_db
 def test_forum_topic_lifecycle(forum, django_capture_on_commit_callbacks):
-    from forum.services import post_approve, post_create, topic_create
 
     trusted = user_with_role(roles.TRUSTED_MEMBERS)
     moderator = user_with_role(roles.MODERATORS)
@@ -132,7 +131,6 @@ def test_forum_topic_lifecycle(forum, django_capture_on_commit_callbacks):
 def test_topic_waiting_for_moderation_is_never_found(
     forum, django_capture_on_commit_callbacks
 ):
-    from forum.services import topic_create
 
     newcomer = UserFactory(verified=True)
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,6 +4,7 @@ import pytest
 
 from search import services
 from search.backends import embedded
+from search.models import PostingBlock
 
 
 def ids(response):
@@ -47,7 +48,6 @@ def small_blocks(monkeypatch):
 def test_lists_spanning_many_blocks_find_every_document(small_blocks):
     for doc in ARTICLES:
         services.document_upsert(doc)
-    from search.models import PostingBlock
 
     assert PostingBlock.objects.filter(lang="fr", term="box").count() >= 3
     found = services.search("box", lang="fr", limit=20)

@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from kb.services.structure import category_upsert, kb_root
+from kb.services.upsert import article_upsert
 from search import services
 from search.models import SearchDocument
 
@@ -15,8 +17,6 @@ def run(*args):
 
 @pytest.fixture
 def published(db):
-    from kb.services.structure import category_upsert, kb_root
-    from kb.services.upsert import article_upsert
 
     category, _ = category_upsert(parent=kb_root("en"), title="Billing")
     page, _ = article_upsert(

@@ -1,6 +1,6 @@
 import pytest
 
-from search import services
+from search import services, vocabulary
 from search.models import SynonymGroup
 
 
@@ -190,7 +190,6 @@ def test_no_did_you_mean_for_a_word_known_in_the_other_language(corpus):
 
 @pytest.mark.django_db
 def test_in_large_indexes_common_words_only_rank_documents(corpus, monkeypatch):
-    from search import vocabulary
 
     query = "box clignote orange"
     assert "article:2" in ids(services.search(query, lang="fr"))

@@ -10,6 +10,9 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import override_settings
 
+from config.urls_safety import safe_local_url
+from search.models import QueryLog
+from search.views import click_signature
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,14 +111,12 @@ UNSAFE = [
 
 @pytest.mark.parametrize("url", UNSAFE)
 def test_safe_local_url_refuses_what_browsers_read_as_another_site(url):
-    from config.urls_safety import safe_local_url
 
     assert safe_local_url(url) is None
 
 
 @pytest.mark.parametrize("url", ["/", "/fr/kb/", "/fr/search/?q=box&kind=article"])
 def test_safe_local_url_keeps_plain_paths(url):
-    from config.urls_safety import safe_local_url
 
     assert safe_local_url(url) == url
 
@@ -132,8 +133,6 @@ def test_solved_form_refuses_tab_newline_and_backslash_urls(client, url):
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/\t/evil.com", "/\\evil.com", "//evil.com"])
 def test_search_click_refuses_tab_and_backslash_targets(client, url):
-    from search.models import QueryLog
-    from search.views import click_signature
 
     log = QueryLog.objects.create(
         query="box", normalized="box", result_count=1, backend="embedded"
@@ -149,7 +148,6 @@ def test_search_click_refuses_tab_and_backslash_targets(client, url):
 
 @pytest.mark.django_db
 def test_a_click_on_someone_elses_search_log_is_not_recorded(client):
-    from search.models import QueryLog
 
     log = QueryLog.objects.create(
         query="box", normalized="box", result_count=1, backend="embedded"

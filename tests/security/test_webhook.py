@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from social_redirect.models import Mention
-from social_redirect.services.mentions import MAX_FOLLOWERS, parse_time
+from social_redirect.services.mentions import MAX_FOLLOWERS, MentionError, parse_time
 
 SECRET = "webhook-secret-for-tests"
 X_SECRET = "consumer-secret"
@@ -97,7 +97,6 @@ def test_every_common_timestamp_is_read_and_a_bad_one_stops_nothing(client):
     [0, -1, 10**30, 1e308, float("inf"), "9" * 40, [], {}, True, "2017-02-30"],
 )
 def test_parse_time_refuses_junk_with_a_clear_error(value):
-    from social_redirect.services.mentions import MentionError
 
     with pytest.raises(MentionError):
         parse_time(value)

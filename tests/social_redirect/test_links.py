@@ -1,10 +1,14 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.template import engines
+from django.test import RequestFactory
+from django.utils import timezone
 
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links
 from social_redirect.services.mentions import mention_create
+from support.services import ticket_create
 from support.tokens import ticket_context_read
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +148,6 @@ def test_unknown_or_expired_code_is_a_friendly_404(client, mention):
     assert response.status_code == 404
     page = response.content.decode()
     assert 'type="search"' in page and 'name="q"' in page
-    from django.utils import timezone
 
     link = article_link(mention)
     RedirectLink.objects.filter(pk=link.pk).update(
@@ -177,12 +180,10 @@ def test_bot_clicks_are_not_counted(client, mention, agent):
 def test_landing_funnel_read_helpful_and_ticket(client, mention):
     link = article_link(mention)
     follow(client, link.code)
-    from django.template import engines
 
     template = engines["django"].from_string(
         '{% include "social_redirect/includes/landing_banner.html" %}'
     )
-    from django.test import RequestFactory
 
     request = RequestFactory().get(ARTICLE, {"via": link.code}, HTTP_USER_AGENT=BROWSER)
     html = template.render({"request": request}, request)
@@ -206,7 +207,6 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     link.refresh_from_db()
     assert link.helpful is False
     # The visitor submits the prefilled form: the funnel's last step.
-    from support.services import ticket_create
 
     ticket_create(
         subject="Box",

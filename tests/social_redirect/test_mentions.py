@@ -3,13 +3,20 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
+from search.services import document_upsert
+from social_redirect.demo import load_demo_social
 from social_redirect.models import Mention
+from social_redirect.selectors import acknowledged_share, mention_queue
 from social_redirect.services.mentions import mention_create
+from social_redirect.services.triage import triage_text
 from social_redirect.views import crc_response_token
 from tests.factories import UserFactory, user_with_role
 
@@ -38,7 +45,6 @@ def signed_headers(body, secret=SECRET, timestamp=None):
 
 
 def index_article(**overrides):
-    from search.services import document_upsert
 
     doc = {
         "kind": "article",
@@ -174,7 +180,6 @@ def test_webhook_invalid_json_is_a_clear_400(client, settings):
 
 
 def test_import_csv_with_a_broken_row(tmp_path, capsys):
-    from django.core.management import call_command
 
     path = tmp_path / "twcs.csv"
     path.write_text(
@@ -204,7 +209,6 @@ def test_import_csv_with_a_broken_row(tmp_path, capsys):
 
 
 def test_import_x_archive_json(tmp_path):
-    from django.core.management import call_command
 
     path = tmp_path / "tweets.js"
     path.write_text(
@@ -281,7 +285,6 @@ def test_matching_article_is_suggested_for_an_angry_french_post():
 
 
 def test_post_to_a_product_handle_gets_that_products_article():
-    from social_redirect.services.triage import triage_text
 
     index_article(
         id="article:9101",
@@ -367,7 +370,6 @@ def test_dashboard_paste_rejects_a_non_https_url(client):
 
 
 def test_mentions_triage_command_output_format(tmp_path, capsys):
-    from django.core.management import call_command
 
     doc = index_article(source="internet/box")
     source = tmp_path / "in.jsonl"
@@ -418,11 +420,6 @@ def test_mentions_triage_command_output_format(tmp_path, capsys):
 
 
 def test_queue_by_urgency_and_share_acknowledged_within_the_hour():
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from social_redirect.selectors import acknowledged_share, mention_queue
 
     now = timezone.now()
     calm_new = Mention.objects.create(
@@ -457,7 +454,6 @@ def test_queue_by_urgency_and_share_acknowledged_within_the_hour():
 
 
 def test_demo_mentions_are_idempotent():
-    from social_redirect.demo import load_demo_social
 
     assert load_demo_social() == 5
     assert load_demo_social() == 0

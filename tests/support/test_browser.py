@@ -5,11 +5,13 @@ import os
 import shutil
 import types
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import DEFAULT_DB_ALIAS, connections
+from playwright.sync_api import sync_playwright
 
 from support.models import Ticket, TicketDeflection
 
@@ -55,7 +57,6 @@ def fake_search(monkeypatch):
 def _serve_with_django(route, request, client):
     """Answer the browser from Django's test client: no live server thread, so
     the test keeps its ordinary rolled-back transaction."""
-    from urllib.parse import urlsplit
 
     url = urlsplit(request.url)
     if url.path.startswith(settings.STATIC_URL):
@@ -83,8 +84,6 @@ def _serve_with_django(route, request, client):
 
 @pytest.fixture
 def page(client):
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Inside sync_playwright (and in its route handlers) Django would open a

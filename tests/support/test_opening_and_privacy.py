@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from freezegun import freeze_time
 
 from accounts import roles
 from support.models import Ticket, TicketMessage
@@ -55,6 +56,18 @@ def test_home_and_every_page_link_to_the_form(client):
 def test_subject_is_prefilled_from_the_link(client):
     html = client.get("/fr/support/new/?subject=Box+en+panne").content.decode()
     assert 'value="Box en panne"' in html
+
+
+def test_shared_form_link_previews_the_page_without_its_query(client, settings):
+    settings.SITE_URL = "https://help.example.org"
+    html = client.get("/fr/support/new/?subject=Box+en+panne").content.decode()
+    assert (
+        '<meta property="og:url" content="https://help.example.org/fr/support/new/">'
+    ) in html
+    assert (
+        '<link rel="canonical" href="https://help.example.org/fr/support/new/">' in html
+    )
+    assert 'property="og:locale" content="fr_FR"' in html
 
 
 def test_anonymous_ticket_gets_automated_acknowledgement_with_working_link(client):
@@ -149,7 +162,6 @@ def test_anonymous_ticket_is_private_to_the_browser_with_the_link(client):
 
 
 def test_expired_link_is_a_404_and_a_fresh_link_can_be_requested(client):
-    from freezegun import freeze_time
 
     with freeze_time("2026-03-01 10:00:00"):
         ticket = open_ticket(client)

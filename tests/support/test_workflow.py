@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.test import Client
 from freezegun import freeze_time
 
 from accounts import roles
@@ -41,7 +42,6 @@ def agent():
 
 @pytest.fixture
 def agent_client(client, agent):
-    from django.test import Client
 
     support = Client()
     support.force_login(agent)
@@ -168,14 +168,14 @@ def test_mail_outage_keeps_the_ticket_records_the_failure_and_retries(
 
         # Still down: a retry is recorded, nothing is lost.
         clock.tick(timedelta(minutes=10))
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
         ack.refresh_from_db()
         assert ack.attempts == 2 and ack.status == OutboundMail.Status.PENDING
 
         # The mail server is back: the next retry delivers it.
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         clock.tick(timedelta(minutes=10))
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
     ack.refresh_from_db()
     assert ack.status == OutboundMail.Status.SENT
     assert ack.attempts == 3
@@ -208,14 +208,14 @@ def test_mail_gives_up_after_max_attempts_and_can_be_forced(client, settings):
     with freeze_time("2026-05-04 09:00:00") as clock:
         open_ticket(client)
         clock.tick(timedelta(hours=1))
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
         ack = OutboundMail.objects.get()
         assert ack.status == OutboundMail.Status.FAILED
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         clock.tick(timedelta(hours=1))
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
         assert OutboundMail.objects.get().status == OutboundMail.Status.FAILED
-        call_command("mail_retry", "--failed", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", "--failed", stdout=io.StringIO())
     assert OutboundMail.objects.get().status == OutboundMail.Status.SENT
     assert len(mail.outbox) == 1
 
@@ -360,7 +360,6 @@ def test_attachment_is_private_to_requester_and_agents(client, agent_client):
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PNG
     assert agent_client.get(url).status_code == 200
-    from django.test import Client
 
     assert Client().get(url).status_code == 404
     assert "capture.png" not in attachment.file.name  # stored under a random name
@@ -390,14 +389,14 @@ def test_task_queue_down_keeps_the_mail_for_the_retry_command(client, monkeypatc
         assert "task queue unreachable" in ack.last_error
         assert mail.outbox == []
         # Within the grace period the queue may still deliver it: not resent.
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
         assert mail.outbox == []
         clock.tick(timedelta(minutes=6))
         listing = io.StringIO()
         call_command("mail_retry", "--dry-run", stdout=listing)
         assert "camille@example.net" in listing.getvalue()
         assert mail.outbox == []
-        call_command("mail_retry", stdout=open("/dev/null", "w"))
+        call_command("mail_retry", stdout=io.StringIO())
     ack.refresh_from_db()
     assert ack.status == OutboundMail.Status.SENT
     assert [m.to for m in mail.outbox] == [["camille@example.net"]]

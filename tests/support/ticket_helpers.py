@@ -1,6 +1,7 @@
 """Shared helpers for the ticket tests (not a test module)."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.core import mail
 
@@ -43,7 +44,6 @@ def link_in(message):
 
 
 def path_of(url):
-    from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import signal
 import time
@@ -76,7 +77,5 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"Scheduler: {len(jobs)} jobs; SIGTERM or Ctrl+C stops it.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             scheduler.start()
-        except KeyboardInterrupt:
-            pass
