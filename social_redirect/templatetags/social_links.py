@@ -29,4 +29,3 @@ def landing_link(context):
     if not link_services.is_bot(request.META.get("HTTP_USER_AGENT", "")):
         link_services.link_mark_read(link)
     return link
-
