@@ -1,8 +1,11 @@
 """Reads of the forum: languages, public topics, search documents, queue counts."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from machina.apps.forum.models import Forum
@@ -23,7 +26,7 @@ from forum.models import (
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-def forum_languages():
+def forum_languages() -> dict[int, str | None]:
     """``{forum_id: lang}`` for every forum: its own tag or its nearest ancestor's.
 
     ``None`` means the forum is not tied to a language (shown in both).
@@ -38,23 +41,23 @@ def forum_languages():
     return result
 
 
-def forum_language(forum):
+def forum_language(forum: Forum) -> str | None:
     return forum_languages().get(forum.pk)
 
 
-def topic_language(topic, languages=None):
+def topic_language(topic: Topic, languages: dict[int, str | None] | None = None) -> str:
     languages = languages if languages is not None else forum_languages()
     return languages.get(topic.forum_id) or settings.LANGUAGE_CODE
 
 
-def forum_ids_for_language(lang):
+def forum_ids_for_language(lang: str) -> list[int]:
     """Forums shown to readers of ``lang``: theirs and the untagged ones."""
     return [
         pk for pk, forum_lang in forum_languages().items() if forum_lang in (lang, None)
     ]
 
 
-def default_forum_for(lang):
+def default_forum_for(lang: str) -> Forum | None:
     """The forum a new question in ``lang`` goes to (`community_forum:ask`)."""
     tagged = ForumLanguage.objects.filter(
         lang=lang, is_default=True, forum__type=Forum.FORUM_POST
@@ -68,7 +71,7 @@ def default_forum_for(lang):
     return None
 
 
-def topic_url(topic, lang=None):
+def topic_url(topic: Topic, lang: str | None = None) -> str:
     """Relative, language-prefixed URL of a topic."""
     kwargs = {
         "forum_slug": topic.forum.slug,
@@ -82,18 +85,18 @@ def topic_url(topic, lang=None):
     return reverse("forum_conversation:topic", kwargs=kwargs)
 
 
-def post_url(post, lang=None):
+def post_url(post: Post, lang: str | None = None) -> str:
     return f"{topic_url(post.topic, lang)}?post={post.pk}#{post.pk}"
 
 
-def with_solved(queryset):
+def with_solved(queryset: QuerySet[Topic]) -> QuerySet[Topic]:
     """Annotate topics with ``is_solved``."""
     return queryset.annotate(
         is_solved=Exists(TopicSolution.objects.filter(topic=OuterRef("pk")))
     )
 
 
-def public_topics():
+def public_topics() -> QuerySet[Topic]:
     """Topics anyone may read: approved, in a forum anonymous visitors can read."""
     readable = PermissionHandler().forum_list_filter(
         Forum.objects.all(), AnonymousUser()
@@ -105,14 +108,14 @@ def public_topics():
     )
 
 
-def topic_solution(topic):
+def topic_solution(topic: Topic) -> TopicSolution | None:
     solution = TopicSolution.objects.filter(topic=topic).select_related("post").first()
     if solution and solution.post.approved:
         return solution
     return None
 
 
-def topic_search_document(topic):
+def topic_search_document(topic: Topic) -> dict[str, Any] | None:
     """The search document of a topic, or None when the topic is not public."""
     if not public_topics().filter(pk=topic.pk).exists():
         return None
@@ -120,7 +123,7 @@ def topic_search_document(topic):
     return _topic_document(topic, posts, topic_solution(topic), forum_languages())
 
 
-def public_topic_documents():
+def public_topic_documents() -> tuple[int, Iterator[dict[str, Any]]]:
     """(count, iterator of search documents) of every public topic.
 
     For a full reindex: posts, solutions and languages are read in a fixed
@@ -130,7 +133,7 @@ def public_topic_documents():
     approved = Post.objects.filter(approved=True).order_by("created")
     languages = forum_languages()
 
-    def generate():
+    def generate() -> Iterator[dict[str, Any]]:
         rows = topics.prefetch_related(
             Prefetch("posts", queryset=approved, to_attr="approved_posts")
         ).iterator(chunk_size=200)
@@ -145,7 +148,12 @@ def public_topic_documents():
     return topics.count(), generate()
 
 
-def _topic_document(topic, posts, solution, languages):
+def _topic_document(
+    topic: Topic,
+    posts: list[Post],
+    solution: TopicSolution | None,
+    languages: dict[int, str | None],
+) -> dict[str, Any] | None:
     if not posts:
         return None
     lang = topic_language(topic, languages)
@@ -171,7 +179,7 @@ def _topic_document(topic, posts, solution, languages):
     }
 
 
-def recent_topics(lang, limit=5):
+def recent_topics(lang: str, limit: int = 5) -> list[dict[str, Any]]:
     """Latest public topics in ``lang`` for the home page."""
     languages = forum_languages()
     forum_ids = [pk for pk, forum_lang in languages.items() if forum_lang == lang]
@@ -190,7 +198,7 @@ def recent_topics(lang, limit=5):
     ]
 
 
-def topic_kb_article(topic):
+def topic_kb_article(topic: Topic) -> tuple[str, str] | None:
     """``(title, url)`` of the published article a topic became, else None."""
     promotion = TopicPromotion.objects.filter(topic=topic).first()
     if promotion is None:
@@ -201,11 +209,11 @@ def topic_kb_article(topic):
     return page.title, page.url
 
 
-def topic_promotion(topic):
+def topic_promotion(topic: Topic) -> TopicPromotion | None:
     return TopicPromotion.objects.filter(topic=topic).first()
 
 
-def moderation_counts():
+def moderation_counts() -> dict[str, int]:
     return {
         "pending": Post.objects.filter(approved=False).count(),
         "reported": PostReport.objects.filter(
@@ -214,7 +222,7 @@ def moderation_counts():
     }
 
 
-def pending_posts():
+def pending_posts() -> QuerySet[Post]:
     return with_profiles(
         Post.objects.filter(approved=False)
         .select_related("topic", "topic__forum")
@@ -223,7 +231,7 @@ def pending_posts():
     )
 
 
-def open_reports():
+def open_reports() -> QuerySet[PostReport]:
     return with_profiles(
         PostReport.objects.filter(status=PostReport.Status.OPEN, post__isnull=False)
         .select_related("post", "post__topic", "post__topic__forum")
@@ -233,5 +241,5 @@ def open_reports():
     )
 
 
-def moderation_log_recent(limit=20):
+def moderation_log_recent(limit: int = 20) -> QuerySet[ModerationLog]:
     return with_profiles(ModerationLog.objects.all(), "actor", "author")[:limit]

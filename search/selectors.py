@@ -1,19 +1,20 @@
 """Reads for the search analytics page."""
 
 from datetime import timedelta
+from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from search.models import QueryLog, SearchDocument, SynonymGroup
 
 
-def query_logs(days):
+def query_logs(days: int) -> QuerySet[QueryLog]:
     since = timezone.now() - timedelta(days=days)
     return QueryLog.objects.filter(created_at__gte=since)
 
 
-def search_insights(days=30, limit=20):
+def search_insights(days: int = 30, limit: int = 20) -> dict[str, Any]:
     """Top queries, zero-result queries (content gaps) and click-through rate."""
     logs = query_logs(days)
     totals = logs.aggregate(

@@ -8,6 +8,8 @@ in ``IndexUpdate`` and replayed by ``search_index retry``.
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,11 +58,11 @@ class SearchError(ValueError):
     """A query that cannot be run (empty, too long)."""
 
 
-def elasticsearch_enabled():
+def elasticsearch_enabled() -> bool:
     return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
 
 
-def _pause_elasticsearch(exc):
+def _pause_elasticsearch(exc: Exception) -> None:
     logger.warning("Elasticsearch unavailable, using the embedded backend: %s", exc)
     cache.set(_ES_PAUSE_KEY, True, ES_PAUSE_SECONDS)
 
@@ -68,7 +70,7 @@ def _pause_elasticsearch(exc):
 # --- Query ---------------------------------------------------------------
 
 
-def clean_query(query):
+def clean_query(query: str | None) -> str:
     """The stripped query, or SearchError with a message people can act on."""
     query = (query or "").strip()
     if not query or not words(query):
@@ -80,7 +82,7 @@ def clean_query(query):
     return query
 
 
-def _normalize_kinds(kinds):
+def _normalize_kinds(kinds: str | Iterable[str] | None) -> list[str] | None:
     if isinstance(kinds, str):
         kinds = [kinds]
     kinds = [k for k in (kinds or []) if k in KINDS]
@@ -88,16 +90,16 @@ def _normalize_kinds(kinds):
 
 
 def search(
-    query,
-    lang=None,
-    kinds=None,
-    filters=None,
-    limit=10,
+    query: str | None,
+    lang: str | None = None,
+    kinds: str | Iterable[str] | None = None,
+    filters: dict[str, Any] | None = None,
+    limit: int = 10,
     *,
-    offset=0,
-    facets=False,
-    prefix=False,
-):
+    offset: int = 0,
+    facets: bool = False,
+    prefix: bool = False,
+) -> SearchResponse:
     """Ranked public articles and topics for ``query`` (see the contract).
 
     Lenient for programmatic callers: a query with no words returns no
@@ -223,7 +225,7 @@ def _facets(plans, kinds, filters):
     }
 
 
-def suggest(prefix, lang=None, limit=8):
+def suggest(prefix: str, lang: str | None = None, limit: int = 8) -> dict[str, list]:
     """Completions of the word being typed, and the best matching titles."""
     typed = words(prefix)
     if not typed:
@@ -237,7 +239,15 @@ def suggest(prefix, lang=None, limit=8):
     }
 
 
-def query_log(query, *, lang, kinds, response, interface, buffered=False):
+def query_log(
+    query: str,
+    *,
+    lang: str | None,
+    kinds: Iterable[str] | None,
+    response: SearchResponse,
+    interface: str,
+    buffered: bool = False,
+) -> QueryLog:
     """Record a search; ``buffered`` entries are written in the background."""
     entry = QueryLog(
         query=query[:200],
@@ -255,7 +265,7 @@ def query_log(query, *, lang, kinds, response, interface, buffered=False):
     return entry
 
 
-def query_log_click(log_id, url, rank):
+def query_log_click(log_id: int, url: str, rank: int | None) -> None:
     QueryLog.objects.filter(pk=log_id, clicked_at__isnull=True).update(
         clicked_url=url[:500], clicked_rank=rank, clicked_at=timezone.now()
     )
@@ -305,12 +315,12 @@ def _document_fields(doc):
     }
 
 
-def _doc_id(kind, value):
+def _doc_id(kind: str, value: object) -> str:
     value = str(value)
     return value if value.startswith(f"{kind}:") else f"{kind}:{value}"
 
 
-def document_boost(kind, helpfulness, solved):
+def document_boost(kind: str, helpfulness: float | None, solved: bool) -> float:
     """Solved topics and articles people found helpful come first."""
     if kind == "topic":
         return 1.25 if solved else 1.0
@@ -320,7 +330,7 @@ def document_boost(kind, helpfulness, solved):
 
 
 @transaction.atomic
-def document_upsert(doc):
+def document_upsert(doc: dict[str, Any]) -> SearchDocument:
     """Index (or re-index) one document dict from a document provider."""
     doc_id, fields = _document_fields(doc)
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()
@@ -347,7 +357,7 @@ def document_upsert(doc):
 
 
 @transaction.atomic
-def document_delete(kind, id):  # the contract names its parameter ``id``
+def document_delete(kind: str, id: object) -> bool:  # the contract names it ``id``
     """Remove a document from every index; unknown ids are ignored."""
     doc_id = _doc_id(kind, id)
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()
@@ -387,7 +397,7 @@ def _elastic_apply(doc_ids):
         elastic.delete_documents(missing)
 
 
-def index_updates_retry(batch=500):
+def index_updates_retry(batch: int = 500) -> tuple[int, int]:
     """Replay queued Elasticsearch updates; returns (applied, still queued)."""
     if not elasticsearch_enabled():
         return 0, IndexUpdate.objects.count()
@@ -415,7 +425,11 @@ def index_updates_retry(batch=500):
     return applied, IndexUpdate.objects.count()
 
 
-def documents_replace(docs, progress=None, batch=500):
+def documents_replace(
+    docs: Iterable[dict[str, Any]],
+    progress: Callable[[int], object] | None = None,
+    batch: int = 500,
+) -> int:
     """Replace the whole embedded index with ``docs`` (an iterable of dicts).
 
     Returns the number of documents indexed. ``progress`` is called with the
@@ -449,7 +463,7 @@ def documents_replace(docs, progress=None, batch=500):
 REBUILD_PENDING = "rebuild-pending"
 
 
-def embedded_rebuild_pending(batch=500):
+def embedded_rebuild_pending(batch: int = 500) -> int:
     """Build the posting lists of stored documents when a migration asked for it.
 
     Runs on ``post_migrate`` (search/apps.py); does nothing, in one query,
@@ -493,7 +507,7 @@ def _bulk_insert(docs, vocab, index):
 # --- Health ----------------------------------------------------------------
 
 
-def backend_health():
+def backend_health() -> dict[str, Any]:
     """{"ok", "backend", "documents", …} for /healthz and `search_index status`."""
     info = {
         "ok": True,

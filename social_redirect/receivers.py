@@ -12,4 +12,4 @@ def ticket_opened_from_link(sender, ticket, **kwargs):
     context = ticket.context or {}
     code = context.get("link_code") if context.get("kind") == "mention" else None
     if isinstance(code, str):
-        link_ticket_opened(code)
+        link_ticket_opened(code=code)

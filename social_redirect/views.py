@@ -85,7 +85,7 @@ def link_feedback(request, code):
     answer = request.POST.get("helpful")
     if answer not in ("yes", "no"):
         return HttpResponseBadRequest(_("Answer yes or no."))
-    link_services.link_feedback(link, helpful=answer == "yes")
+    link_services.link_feedback(link=link, helpful=answer == "yes")
     if answer == "yes":
         messages.success(request, _("Thank you! Glad it helped."))
         target = safe_local_url(link.target_path) or "/"

@@ -10,13 +10,15 @@ import logging
 import re
 import secrets
 import string
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from config.buffered import BufferedWriter
@@ -40,21 +42,20 @@ BOT_AGENTS = re.compile(
 )
 
 
-def is_bot(user_agent):
+def is_bot(user_agent: str | None) -> bool:
     # A click with no user agent at all is a script, not a person.
     return not user_agent or bool(BOT_AGENTS.search(user_agent))
 
 
-def new_code():
+def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def ticket_form_path(lang, *, context=None, subject=""):
+def ticket_form_path(
+    lang: str, *, context: dict[str, Any] | None = None, subject: str = ""
+) -> str:
     with translation.override(lang):
-        try:
-            base = reverse("support:ticket_create")
-        except NoReverseMatch:
-            base = f"/{lang}/support/new/"
+        base = reverse("support:ticket_create")
     params = {}
     if context:
         params["context"] = ticket_context_token(context)
@@ -63,7 +64,30 @@ def ticket_form_path(lang, *, context=None, subject=""):
     return base + ("?" + urlencode(params) if params else "")
 
 
-def link_create(*, mention, kind, target_path="", title="", expires_at=None):
+def _mention_ticket_path(mention: Mention, code: str, subject: str) -> str:
+    """The ticket form carrying ``mention`` as signed context for link ``code``."""
+    return ticket_form_path(
+        mention.lang,
+        context={
+            "kind": "mention",
+            "text": mention.text[:1000],
+            "url": mention.url,
+            "author": mention.author_handle,
+            "mention_id": mention.pk,
+            "link_code": code,
+        },
+        subject=subject,
+    )
+
+
+def link_create(
+    *,
+    mention: Mention,
+    kind: str,
+    target_path: str = "",
+    title: str = "",
+    expires_at: datetime | None = None,
+) -> RedirectLink:
     """Bind a fresh code to ``mention`` and an internal target.
 
     ``kind`` "ticket" builds the ticket form path itself (with the mention as
@@ -75,17 +99,8 @@ def link_create(*, mention, kind, target_path="", title="", expires_at=None):
             break
     if kind == RedirectLink.Kind.TICKET:
         subject = re.sub(r"(?<![\w@])@\w+|https?://\S+", "", mention.text)
-        target_path = ticket_form_path(
-            mention.lang,
-            context={
-                "kind": "mention",
-                "text": mention.text[:1000],
-                "url": mention.url,
-                "author": mention.author_handle,
-                "mention_id": mention.pk,
-                "link_code": code,
-            },
-            subject=" ".join(subject.split())[:120],
+        target_path = _mention_ticket_path(
+            mention, code, " ".join(subject.split())[:120]
         )
     path = safe_local_url(target_path)
     if path is None:
@@ -100,7 +115,7 @@ def link_create(*, mention, kind, target_path="", title="", expires_at=None):
     )
 
 
-def link_resolve(code):
+def link_resolve(code: object) -> tuple[int, str] | None:
     """``(link_id, path)`` for a live code, or None. Cached: the hot path."""
     if not isinstance(code, str) or not CODE_RE.match(code):
         return None
@@ -127,7 +142,7 @@ def link_resolve(code):
     return (link_id, path) if path else None
 
 
-def landing_path(path, code):
+def landing_path(path: str, code: str) -> str:
     """The target with ``?via=<code>`` so the landing page can show its banner."""
     separator = "&" if "?" in path else "?"
     return f"{path}{separator}via={code}"
@@ -136,7 +151,7 @@ def landing_path(path, code):
 # --- Click recording off the request path --------------------------------
 
 
-def link_click_count(link_ids, now=None):
+def link_click_count(link_ids: list[int], now: datetime | None = None) -> None:
     """Write clicks: ``link_ids`` is a list with one id per click."""
     now = now or timezone.now()
     counts = {}
@@ -160,12 +175,12 @@ def link_click_count(link_ids, now=None):
 _clicks = BufferedWriter("link-clicks", link_click_count)
 
 
-def link_click_record(link_id):
+def link_click_record(link_id: int) -> None:
     """Count a human click (batched; see ``BUFFERED_WRITE_SECONDS``)."""
     _clicks.add(link_id)
 
 
-def link_clicks_flush():
+def link_clicks_flush() -> None:
     """Write every queued click now."""
     _clicks.flush()
 
@@ -173,45 +188,33 @@ def link_clicks_flush():
 # --- Funnel ----------------------------------------------------------------
 
 
-def link_for_code(code):
+def link_for_code(code: object) -> RedirectLink | None:
     if not isinstance(code, str) or not CODE_RE.match(code):
         return None
     return RedirectLink.objects.select_related("mention").filter(code=code).first()
 
 
-def link_mark_read(link):
+def link_mark_read(*, link: RedirectLink) -> None:
     if link.read_at is None:
         RedirectLink.objects.filter(pk=link.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
 
 
-def link_feedback(link, *, helpful):
+def link_feedback(*, link: RedirectLink, helpful: bool) -> None:
     """A visitor's vote on the landing page. Anyone who sees the public link
     can vote, so it is funnel data on the link, shown on the dashboard card;
     only a community manager changes the mention's state."""
     RedirectLink.objects.filter(pk=link.pk).update(helpful=bool(helpful))
 
 
-def link_ticket_opened(code):
+def link_ticket_opened(*, code: str) -> None:
     """Called when a ticket is created from a link's context (``link_code``)."""
     RedirectLink.objects.filter(code=code, ticket_opened_at__isnull=True).update(
         ticket_opened_at=timezone.now()
     )
 
 
-def link_ticket_path(link):
+def link_ticket_path(link: RedirectLink) -> str:
     """The prefilled ticket form for the visitor who says "No"."""
-    mention = link.mention
-    return ticket_form_path(
-        mention.lang,
-        context={
-            "kind": "mention",
-            "text": mention.text[:1000],
-            "url": mention.url,
-            "author": mention.author_handle,
-            "mention_id": mention.pk,
-            "link_code": link.code,
-        },
-        subject=link.target_title,
-    )
+    return _mention_ticket_path(link.mention, link.code, link.target_title)

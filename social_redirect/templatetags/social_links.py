@@ -27,5 +27,5 @@ def landing_link(context):
     if urlsplit(link.target_path).path != request.path:
         return None
     if not link_services.is_bot(request.META.get("HTTP_USER_AGENT", "")):
-        link_services.link_mark_read(link)
+        link_services.link_mark_read(link=link)
     return link
