@@ -4,7 +4,8 @@
 next to the matching that uses it.)
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -17,12 +18,12 @@ from social_redirect.services.replies import DEFAULT_TEMPLATES
 _LATEST_LINKS = Prefetch("links", queryset=RedirectLink.objects.order_by("-created_at"))
 
 
-def _latest_link(mention):
+def _latest_link(mention: Mention) -> RedirectLink | None:
     links = mention.links.all()  # prefetched, newest first
     return links[0] if links else None
 
 
-def mention_queue(*, limit: int = 50, now=None) -> list[Mention]:
+def mention_queue(*, limit: int = 50, now: datetime | None = None) -> list[Mention]:
     """Open mentions, most urgent first."""
     now = now or timezone.now()
     mentions = list(
@@ -64,7 +65,9 @@ def reply_template_texts() -> dict[tuple[str, str], str]:
     return texts
 
 
-def acknowledged_share(since, now=None) -> tuple[float | None, int, int]:
+def acknowledged_share(
+    since: datetime, now: datetime | None = None
+) -> tuple[float | None, int, int]:
     """``(share 0..1 or None, acknowledged in time, total)`` for mentions
     posted since ``since`` that are old enough to be judged or already done."""
     now = now or timezone.now()
@@ -81,7 +84,7 @@ def acknowledged_share(since, now=None) -> tuple[float | None, int, int]:
     return (in_time / total if total else None), in_time, total
 
 
-def acknowledgement_figures(*, now=None) -> dict:
+def acknowledgement_figures(*, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     local = timezone.localtime(now)
     today = local.replace(hour=0, minute=0, second=0, microsecond=0)

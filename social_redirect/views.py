@@ -152,7 +152,7 @@ def _read_json(request):
 
 def _store(payload, source):
     try:
-        report = mention_services.mentions_from_webhook(payload, source=source)
+        report = mention_services.mentions_from_webhook(payload=payload, source=source)
     except mention_services.MentionError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     body = {
@@ -309,15 +309,17 @@ def mention_action(request, pk):
     mention = get_object_or_404(Mention, pk=pk)
     action = request.POST.get("action")
     if action == "replied":
-        mention_services.mention_mark_replied(mention, user=request.user)
+        mention_services.mention_mark_replied(mention=mention, user=request.user)
         messages.success(request, _("Marked as replied."))
     elif action == "ignore":
-        mention_services.mention_ignore(mention, user=request.user)
+        mention_services.mention_ignore(mention=mention, user=request.user)
         messages.info(request, _("Mention ignored."))
     elif action == "target":
         try:
             mention_services.mention_choose_target(
-                mention, candidate_url=request.POST.get("target", ""), user=request.user
+                mention=mention,
+                candidate_url=request.POST.get("target", ""),
+                user=request.user,
             )
         except mention_services.MentionError:
             messages.error(request, _("Choose one of the suggested targets."))

@@ -5,11 +5,15 @@ import json
 import logging
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
-from social_redirect.services.triage import triage_text
+from social_redirect.services.triage import Triage, triage_text
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ class MentionError(ValueError):
     """A row or payload that cannot become a mention (the message says why)."""
 
 
-def parse_post_url(url):
+def parse_post_url(url: str | None) -> tuple[str, str]:
     """``(handle, status_id)`` from an X post URL, else ``("", "")``."""
     match = _X_STATUS.match((url or "").strip())
     return (match.group(1), match.group(2)) if match else ("", "")
@@ -44,7 +48,7 @@ _LATEST_AHEAD = timedelta(days=1)
 MAX_FOLLOWERS = 2_147_483_647
 
 
-def parse_time(value):
+def parse_time(value: object) -> datetime | None:
     """An aware datetime from what exports and webhooks send: ISO 8601 (naive
     means UTC), epoch seconds or milliseconds (number or digits), X's
     ``"Tue Oct 31 22:10:47 +0000 2017"`` or an RFC 2822 date."""
@@ -84,7 +88,7 @@ def parse_time(value):
     return moment
 
 
-def parse_followers(value):
+def parse_followers(value: object) -> int:
     """A follower count clamped to what the column holds; junk counts as 0."""
     if isinstance(value, bool):
         return 0
@@ -95,7 +99,7 @@ def parse_followers(value):
     return min(max(0, number), MAX_FOLLOWERS)
 
 
-def find_duplicate(*, external_id="", url=""):
+def find_duplicate(*, external_id: str = "", url: str = "") -> Mention | None:
     query = Q()
     if external_id:
         query |= Q(external_id=external_id)
@@ -106,17 +110,17 @@ def find_duplicate(*, external_id="", url=""):
 
 def mention_create(
     *,
-    source,
-    text,
-    external_id="",
-    url="",
-    author_handle="",
-    author_name="",
-    followers_count=0,
-    lang=None,
-    posted_at=None,
-    triage=True,
-):
+    source: str,
+    text: str,
+    external_id: str = "",
+    url: str = "",
+    author_handle: str = "",
+    author_name: str = "",
+    followers_count: int = 0,
+    lang: str | None = None,
+    posted_at: datetime | None = None,
+    triage: bool = True,
+) -> tuple[Mention, bool]:
     """``(mention, created)``. A mention already stored (same external id or
     post URL) is returned untouched, so every way in is idempotent."""
     text = (text or "").strip()
@@ -156,11 +160,13 @@ def mention_create(
             # Two deliveries of the same post raced; the first one won.
             return find_duplicate(external_id=external_id, url=url), False
         if result is not None:
-            mention_triage(mention, result)
+            mention_triage(mention=mention, result=result)
     return mention, True
 
 
-def mention_triage(mention, result=None):
+def mention_triage(
+    *, mention: Mention, result: Triage | None = None
+) -> tuple[Triage, RedirectLink]:
     """Score the mention, choose its target and give it a short link."""
     result = result or triage_text(mention.text, mention.lang or None)
     mention.lang = result.lang
@@ -178,7 +184,7 @@ def mention_triage(mention, result=None):
     mention.triaged_at = timezone.now()
     mention.save()
     link = link_set_target(
-        mention,
+        mention=mention,
         kind=mention.target_kind,
         path=mention.target_url,
         title=mention.target_title,
@@ -186,7 +192,9 @@ def mention_triage(mention, result=None):
     return result, link
 
 
-def link_set_target(mention, *, kind, path="", title=""):
+def link_set_target(
+    *, mention: Mention, kind: str, path: str = "", title: str = ""
+) -> RedirectLink:
     """The mention's current link, made anew when the target changes."""
     current = mention.links.order_by("-created_at").first()
     if (
@@ -200,7 +208,9 @@ def link_set_target(mention, *, kind, path="", title=""):
     )
 
 
-def mention_choose_target(mention, *, candidate_url, user=None):
+def mention_choose_target(
+    *, mention: Mention, candidate_url: str, user: AbstractBaseUser | None = None
+) -> RedirectLink:
     """A community manager picks an alternative (or the ticket form)."""
     if candidate_url == "ticket":
         mention.target_kind = "ticket"
@@ -219,19 +229,25 @@ def mention_choose_target(mention, *, candidate_url, user=None):
         update_fields=["target_kind", "target_url", "target_title", "target_source"]
     )
     return link_set_target(
-        mention,
+        mention=mention,
         kind=mention.target_kind,
         path=mention.target_url,
         title=mention.target_title,
     )
 
 
-def short_url(link):
+def short_url(link: RedirectLink) -> str:
     base = getattr(settings, "SOCIAL_SHORT_LINK_BASE", "") or settings.SITE_URL
     return f"{base.rstrip('/')}/r/{link.code}"
 
 
-def mention_reply(mention, *, variant=None, link=None, template=None):
+def mention_reply(
+    mention: Mention,
+    *,
+    variant: str | None = None,
+    link: RedirectLink | None = None,
+    template: str | None = None,
+) -> str:
     """The reply draft for a mention (``variant`` defaults to its target;
     ``template`` saves reading the stored one, for lists)."""
     if link is None:
@@ -250,7 +266,7 @@ def mention_reply(mention, *, variant=None, link=None, template=None):
     )
 
 
-def mention_mark_replied(mention, *, user):
+def mention_mark_replied(*, mention: Mention, user: AbstractBaseUser) -> None:
     now = timezone.now()
     mention.acted_by = user
     mention.acted_at = now
@@ -260,7 +276,7 @@ def mention_mark_replied(mention, *, user):
     mention.save(update_fields=["acted_by", "acted_at", "response_seconds", "status"])
 
 
-def mention_ignore(mention, *, user):
+def mention_ignore(*, mention: Mention, user: AbstractBaseUser) -> None:
     mention.status = Mention.Status.IGNORED
     mention.acted_by = user
     mention.acted_at = timezone.now()
@@ -280,7 +296,7 @@ class ImportReport:
         self.errors = self.errors or []
 
 
-def _first(row, *keys):
+def _first(row: dict[str, Any], *keys: str) -> str | int | float | None:
     """The first present value among ``keys``; only scalars count (a signed
     but malformed payload may put an object anywhere)."""
     for key in keys:
@@ -290,11 +306,11 @@ def _first(row, *keys):
     return None
 
 
-def _object(value):
+def _object(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def row_to_fields(row):
+def row_to_fields(row: object) -> dict[str, Any]:
     """Map one record of a known export to mention fields.
 
     Understood: our own JSONL (``id, text, lang, author, created_at, url``),
@@ -350,7 +366,7 @@ def row_to_fields(row):
     }
 
 
-def read_rows(path):
+def read_rows(path: str | Path) -> Iterator[tuple[int, object]]:
     """Yield ``(line_number, record or exception)`` from a CSV/JSON/JSONL file."""
     name = str(path).lower()
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -383,7 +399,9 @@ def read_rows(path):
                 yield number, MentionError(f"invalid JSON: {exc.msg}")
 
 
-def mention_import_record(row, *, source=Mention.Source.IMPORT, triage=True):
+def mention_import_record(
+    *, row: object, source: str = Mention.Source.IMPORT, triage: bool = True
+) -> tuple[Mention, bool]:
     fields = row_to_fields(row)
     return mention_create(source=source, triage=triage, **fields)
 
@@ -406,12 +424,14 @@ class DeliveryReport:
         return self.created + self.duplicates
 
 
-def _own_tweet(record, own_id):
+def _own_tweet(record: object, own_id: str) -> bool:
     user = _object(record.get("user")) if isinstance(record, dict) else {}
     return bool(own_id) and str(user.get("id_str", "")) == own_id
 
 
-def mentions_from_webhook(payload, *, source=Mention.Source.WEBHOOK):
+def mentions_from_webhook(
+    *, payload: object, source: str = Mention.Source.WEBHOOK
+) -> DeliveryReport:
     """Store each record of a listening tool's or X's delivery on its own: a
     bad record is reported in ``errors`` and never stops the others. Raises
     ``MentionError`` only when the delivery itself has no readable shape."""
@@ -438,7 +458,7 @@ def mentions_from_webhook(payload, *, source=Mention.Source.WEBHOOK):
     report = DeliveryReport()
     for index, record in enumerate(records):
         try:
-            _mention, was_created = mention_import_record(record, source=source)
+            _mention, was_created = mention_import_record(row=record, source=source)
         except MentionError as exc:
             report.errors.append({"index": index, "error": str(exc)})
             continue
@@ -451,7 +471,7 @@ def mentions_from_webhook(payload, *, source=Mention.Source.WEBHOOK):
     return report
 
 
-def urgency(mention, now=None):
+def urgency(mention: Mention, now: datetime | None = None) -> float:
     """Unhappiness × reach × age against the acknowledgement target."""
     now = now or timezone.now()
     target = timedelta(minutes=settings.SOCIAL_ACK_TARGET_MINUTES).total_seconds()

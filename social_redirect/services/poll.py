@@ -13,11 +13,13 @@ class PollError(Exception):
     pass
 
 
-def _client():
+def _client() -> tweepy.Client:
     return tweepy.Client(bearer_token=settings.X_BEARER_TOKEN, wait_on_rate_limit=False)
 
 
-def mentions_poll(*, query, limit=100, client=None):
+def mentions_poll(
+    *, query: str, limit: int = 100, client: tweepy.Client | None = None
+) -> dict[str, int]:
     """Read new posts matching ``query`` since the last checkpoint."""
     if not query:
         raise PollError("no query: set SOCIAL_X_QUERY or pass --query")

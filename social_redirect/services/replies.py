@@ -49,13 +49,13 @@ VARIANT_LABELS = {
 }
 
 
-def x_length(text):
+def x_length(text: str) -> int:
     """Length as X counts it: every URL is 23 characters."""
     urls = _URL.findall(text)
     return len(_URL.sub("", text)) + URL_LENGTH * len(urls)
 
 
-def reply_template_text(variant, lang):
+def reply_template_text(variant: str, lang: str | None) -> str:
     lang = lang if lang in ("fr", "en") else "en"
     stored = (
         ReplyTemplate.objects.filter(variant=variant, lang=lang)
@@ -65,7 +65,15 @@ def reply_template_text(variant, lang):
     return stored or DEFAULT_TEMPLATES[(variant, lang)]
 
 
-def reply_draft(*, variant, lang, handle="", link="", title="", template=None):
+def reply_draft(
+    *,
+    variant: str,
+    lang: str | None,
+    handle: str = "",
+    link: str = "",
+    title: str = "",
+    template: str | None = None,
+) -> str:
     """The reply text, never over 280 X characters."""
     lang = lang if lang in ("fr", "en") else "en"
     template = template or reply_template_text(variant, lang)
@@ -89,14 +97,14 @@ def reply_draft(*, variant, lang, handle="", link="", title="", template=None):
     return " ".join(text.split())
 
 
-def _render(template, values):
+def _render(template: str, values: dict[str, str]) -> str:
     out = template
     for key, value in values.items():
         out = out.replace("{" + key + "}", value)
     return out
 
 
-def reply_template_save(*, variant, lang, text):
+def reply_template_save(*, variant: str, lang: str, text: str) -> ReplyTemplate:
     template, _created = ReplyTemplate.objects.update_or_create(
         variant=variant, lang=lang, defaults={"text": text.strip()}
     )

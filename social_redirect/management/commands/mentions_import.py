@@ -43,7 +43,7 @@ class Command(BaseCommand):
                         continue
                     try:
                         _mention, was_created = mention_import_record(
-                            row, triage=not no_triage
+                            row=row, triage=not no_triage
                         )
                     except MentionError as exc:
                         errors.append((number, str(exc)))

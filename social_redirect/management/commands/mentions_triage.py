@@ -83,7 +83,7 @@ class Command(BaseCommand):
             posted_at=record.get("created_at"),
             triage=False,
         )
-        _result, link = mention_triage(mention, result)
+        _result, link = mention_triage(mention=mention, result=result)
         if result.target_kind in ("article", "topic"):
             best = result.best
             target = {
