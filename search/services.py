@@ -265,7 +265,7 @@ def query_log(
     return entry
 
 
-def query_log_click(log_id: int, url: str, rank: int | None) -> None:
+def query_log_click(*, log_id: int, url: str, rank: int | None) -> None:
     QueryLog.objects.filter(pk=log_id, clicked_at__isnull=True).update(
         clicked_url=url[:500], clicked_rank=rank, clicked_at=timezone.now()
     )
@@ -357,7 +357,7 @@ def document_upsert(doc: dict[str, Any]) -> SearchDocument:
 
 
 @transaction.atomic
-def document_delete(kind: str, id: object) -> bool:  # the contract names it ``id``
+def document_delete(*, kind: str, id: object) -> bool:  # the contract names it ``id``
     """Remove a document from every index; unknown ids are ignored."""
     doc_id = _doc_id(kind, id)
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()
@@ -397,7 +397,7 @@ def _elastic_apply(doc_ids):
         elastic.delete_documents(missing)
 
 
-def index_updates_retry(batch: int = 500) -> tuple[int, int]:
+def index_updates_retry(*, batch: int = 500) -> tuple[int, int]:
     """Replay queued Elasticsearch updates; returns (applied, still queued)."""
     if not elasticsearch_enabled():
         return 0, IndexUpdate.objects.count()
@@ -463,7 +463,7 @@ def documents_replace(
 REBUILD_PENDING = "rebuild-pending"
 
 
-def embedded_rebuild_pending(batch: int = 500) -> int:
+def embedded_rebuild_pending(*, batch: int = 500) -> int:
     """Build the posting lists of stored documents when a migration asked for it.
 
     Runs on ``post_migrate`` (search/apps.py); does nothing, in one query,

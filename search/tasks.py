@@ -10,7 +10,7 @@ def article_reindex(page_id):
     """Index a published article, or drop it when it is no longer public."""
     doc = indexing.article_document(page_id)
     if doc is None:
-        services.document_delete("article", f"article:{page_id}")
+        services.document_delete(kind="article", id=f"article:{page_id}")
         return "deleted"
     services.document_upsert(doc)
     return "indexed"
@@ -21,7 +21,7 @@ def topic_reindex(topic_id):
     """Index a public topic, or drop it (unapproved, hidden, deleted)."""
     doc = indexing.topic_document(topic_id)
     if doc is None:
-        services.document_delete("topic", f"topic:{topic_id}")
+        services.document_delete(kind="topic", id=f"topic:{topic_id}")
         return "deleted"
     services.document_upsert(doc)
     return "indexed"
@@ -29,7 +29,7 @@ def topic_reindex(topic_id):
 
 @task()
 def document_remove(kind, doc_id):
-    services.document_delete(kind, doc_id)
+    services.document_delete(kind=kind, id=doc_id)
     return "deleted"
 
 

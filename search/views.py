@@ -133,7 +133,9 @@ def click(request, log_id):
     # The visitor always gets to the page; only the click of the search this
     # page showed is counted, never someone else's.
     if signature and signing.constant_time_compare(signature, click_signature(log_id)):
-        services.query_log_click(log_id, target, rank if 0 < rank <= MAX_RANK else None)
+        services.query_log_click(
+            log_id=log_id, url=target, rank=rank if 0 < rank <= MAX_RANK else None
+        )
     return HttpResponseRedirect(target)
 
 

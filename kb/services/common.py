@@ -34,7 +34,7 @@ def unique_slug(parent: Page, slug: str, exclude_pk: int | None = None) -> str:
     return candidate
 
 
-def link_translation(page: Page, translation_of: Page | None) -> None:
+def link_translation(*, page: Page, translation_of: Page | None) -> None:
     """Make ``page`` share the translation_key of ``translation_of`` if free."""
     if translation_of is None or page.translation_key == translation_of.translation_key:
         return

@@ -147,7 +147,7 @@ def category_upsert(
         parent.add_child(instance=page)
         revision_publish(page.save_revision(user=user), user)
         return page, "created"
-    link_translation(page, translation_of)
+    link_translation(page=page, translation_of=translation_of)
     changed = False
     for field, value in (
         ("title", title),

@@ -170,7 +170,7 @@ def article_upsert(
         return page, "created"
 
     page = page.specific
-    link_translation(page, translation_of)
+    link_translation(page=page, translation_of=translation_of)
     if page.get_parent().pk != parent.pk:
         page.move(parent, pos="last-child")
         page = ArticlePage.objects.get(pk=page.pk)

@@ -111,7 +111,7 @@ def test_updates_are_queued_while_elasticsearch_is_down_and_replayed(
     with override_settings(ELASTICSEARCH_URL=DOWN):
         index_doc(id=1, title="Facture impayée")
         index_doc(id=2, title="Box en panne")
-        services.document_delete("article", 2)
+        services.document_delete(kind="article", id=2)
         assert list(IndexUpdate.objects.values_list("doc_id", "action")) == [
             ("article:1", "upsert"),
             ("article:2", "upsert"),

@@ -39,5 +39,5 @@ def test_live_index_search_rebuild_and_delete(live_es, corpus):
     name = elastic.rebuild(SearchDocument.objects.all())
     assert live_es.indices.get_alias(name=elastic.alias_name()).keys() == {name}
     assert elastic.count() == first
-    services.document_delete("article", 1)
+    services.document_delete(kind="article", id=1)
     assert "article:1" not in [h.id for h in services.search("remboursement").results]

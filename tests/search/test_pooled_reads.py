@@ -49,7 +49,7 @@ def test_pooled_searches_see_every_new_commit(pooled_reads, index_doc):
         "article:1",
         "article:2",
     ]
-    services.document_delete("article", 1)
+    services.document_delete(kind="article", id=1)
     assert ids(services.search("box", lang="fr")) == ["article:2"]
 
 

@@ -59,7 +59,7 @@ def test_edits_and_deletes_keep_the_index_exact(small_blocks):
     for doc in ARTICLES:
         services.document_upsert(doc)
     services.document_upsert(article(2, "Redémarrer le routeur", "Débranchez-le."))
-    services.document_delete("article", 5)
+    services.document_delete(kind="article", id=5)
 
     assert sorted(ids(services.search("box", lang="fr", limit=20))) == [
         "article:1",

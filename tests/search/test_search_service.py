@@ -109,10 +109,10 @@ def test_inactive_synonyms_are_ignored(corpus):
 
 @pytest.mark.django_db
 def test_delete_removes_from_results_and_suggestions(corpus):
-    assert services.document_delete("article", "article:1") is True
+    assert services.document_delete(kind="article", id="article:1") is True
     assert ids(services.search("remboursement", lang="fr")) == []
     assert services.search("remboursment", lang="fr").suggestion is None
-    assert services.document_delete("article", 1) is False
+    assert services.document_delete(kind="article", id=1) is False
 
 
 @pytest.mark.django_db

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"would remove {doc_id}")
             else:
-                services.document_delete(doc_id.split(":", 1)[0], doc_id)
+                services.document_delete(kind=doc_id.split(":", 1)[0], id=doc_id)
         verb = "would be" if dry_run else "were"
         self.stdout.write(
             f"{indexed} documents {verb} (re)indexed, {len(stale)} {verb} removed."
