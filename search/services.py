@@ -28,7 +28,7 @@ from search.backends import elastic, embedded
 from search.highlight import snippet
 from search.models import IndexState, IndexUpdate, QueryLog, SearchDocument
 from search.query import MAX_QUERY_LENGTH, build_plan, suggestion_text
-from search.results import SearchHit, SearchResponse
+from search.results import QueryPlan, SearchHit, SearchResponse
 from search.vocabulary import (
     completions,
     document_words,
@@ -175,7 +175,9 @@ _HIT_FIELDS = (
 )
 
 
-def _hits(ranked, plans):
+def _hits(
+    ranked: list[tuple[int | str, float]], plans: list[QueryPlan]
+) -> list[SearchHit]:
     """SearchHits for [(SearchDocument pk or doc_id, score)], in that order."""
     if not ranked:
         return []
@@ -209,7 +211,9 @@ def _hits(ranked, plans):
     return hits
 
 
-def _facets(plans, kinds, filters):
+def _facets(
+    plans: list[QueryPlan], kinds: list[str] | None, filters: dict[str, Any] | None
+) -> dict[str, Any]:
     merged = {"total": 0, "kind": Counter(), "category": Counter(), "solved": Counter()}
     for plan in plans:
         counts = embedded.facet_counts(plan, kinds=kinds, filters=filters)
@@ -276,7 +280,7 @@ def query_log_click(*, log_id: int, url: str, rank: int | None) -> None:
 _TEXT_FIELDS = ("title", "summary", "symptoms", "body", "category", "url")
 
 
-def _document_fields(doc):
+def _document_fields(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     kind = doc.get("kind")
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
@@ -370,7 +374,7 @@ def document_delete(*, kind: str, id: object) -> bool:  # the contract names it 
     return True
 
 
-def _elastic_update(doc_id, action):
+def _elastic_update(doc_id: str, action: str) -> None:
     if not elasticsearch_enabled():
         return
     # Keep the order of updates: once one is queued, the next ones queue too.
@@ -386,7 +390,7 @@ def _elastic_update(doc_id, action):
     IndexUpdate.objects.create(doc_id=doc_id, action=action, last_error=error)
 
 
-def _elastic_apply(doc_ids):
+def _elastic_apply(doc_ids: list[str]) -> None:
     """Make Elasticsearch match the database for ``doc_ids``."""
     rows = SearchDocument.objects.in_bulk(doc_ids, field_name="doc_id")
     present = [rows[d] for d in doc_ids if d in rows]
@@ -489,7 +493,11 @@ def embedded_rebuild_pending(*, batch: int = 500) -> int:
     return count
 
 
-def _bulk_insert(docs, vocab, index):
+def _bulk_insert(
+    docs: list[dict[str, Any]],
+    vocab: dict[str, Counter],
+    index: embedded.BulkIndex,
+) -> int:
     rows = {}
     for doc in docs:
         doc_id, fields = _document_fields(doc)

@@ -2,6 +2,7 @@
 
 import logging
 import time
+import uuid
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -51,7 +52,9 @@ def session_has_access(request: HttpRequest, ticket: Ticket) -> bool:
     return bool(expires and expires > time.time())
 
 
-def ticket_for_request(request: HttpRequest, public_id) -> tuple[Ticket, bool]:
+def ticket_for_request(
+    request: HttpRequest, public_id: uuid.UUID | str
+) -> tuple[Ticket, bool]:
     """``(ticket, is_agent)`` or Http404 for anybody else: never a 403, which
     would confirm the ticket exists."""
     ticket = (
@@ -84,7 +87,7 @@ def tickets_for_requester(user: AbstractBaseUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(requester=user).order_by("-updated_at")
 
 
-def _with_due(qs, now):
+def _with_due(qs: QuerySet[Ticket], now: datetime) -> QuerySet[Ticket]:
     # The running target: first response until the team answers, then resolution.
     return qs.annotate(
         due=Case(
@@ -143,7 +146,7 @@ def ticket_queue(
     return qs.order_by("-active", "-overdue", "-priority", "due", "created_at")
 
 
-def _mail_labels(mails):
+def _mail_labels(mails: list[OutboundMail]) -> list[OutboundMail]:
     """Label each mail's kind, and tie it to its ticket (one query for all)."""
     labels = dict(MailKind.choices)
     references = {(m.headers or {}).get(TICKET_HEADER) for m in mails} - {None}
@@ -215,7 +218,7 @@ def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
     return suggestions
 
 
-def _safe_link(url):
+def _safe_link(url: object) -> str:
     url = str(url or "").strip()
     if url.startswith(("https://", "http://")) or safe_local_url(url):
         return url

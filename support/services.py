@@ -1,7 +1,8 @@
 """Writes for private support tickets: creation, replies, workflow, e-mail."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -35,7 +36,7 @@ ACCESS_LINKS_MAX = 20
 # --- Signed access links for requesters without an account ------------------
 
 
-def _access_salt(ticket):
+def _access_salt(ticket: Ticket) -> str:
     # The address is part of the salt, not the payload: the link does not show
     # it, and correcting a ticket's address invalidates links sent before.
     return f"{ACCESS_SALT}:{ticket.requester_email.lower()}"
@@ -73,7 +74,7 @@ def ticket_requester_url(ticket: Ticket) -> str:
     return url
 
 
-def _agent_url(ticket, language):
+def _agent_url(ticket: Ticket, language: str) -> str:
     with translation.override(language):
         return settings.SITE_URL + ticket.get_absolute_url()
 
@@ -92,7 +93,9 @@ def duration_text(minutes: int) -> str:
 # --- Outbound e-mail ----------------------------------------------------------
 
 
-def _mail_render(template, language, context):
+def _mail_render(
+    template: str, language: str, context: dict[str, Any]
+) -> tuple[str, str]:
     with translation.override(language):
         subject = render_to_string(f"support/email/{template}_subject.txt", context)
         body = render_to_string(f"support/email/{template}_body.txt", context)
@@ -107,8 +110,15 @@ AUTOMATED_HEADERS = {
 
 
 def _ticket_mail_queue(
-    *, kind, to, subject, body, language, ticket=None, automated=False
-):
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    ticket: Ticket | None = None,
+    automated: bool = False,
+) -> OutboundMail:
     headers = dict(AUTOMATED_HEADERS) if automated else {}
     if ticket is not None:
         headers[TICKET_HEADER] = ticket.reference
@@ -122,20 +132,16 @@ def _ticket_mail_queue(
     )
 
 
-def _agents_to_notify(ticket):
+def _agents_to_notify(ticket: Ticket) -> list[AbstractBaseUser]:
     if ticket.assignee_id and ticket.assignee.email and ticket.assignee.is_active:
         return [ticket.assignee]
     return [agent for agent in support_agents() if agent.email]
 
 
-def _agent_language(agent):
-    return user_language(agent)
-
-
-def _notify_agents(ticket, message, kind):
+def _notify_agents(ticket: Ticket, message: TicketMessage, kind: str) -> None:
     template = "agent_new" if kind == MailKind.NEW_TICKET else "agent_update"
     for agent in _agents_to_notify(ticket):
-        language = _agent_language(agent)
+        language = user_language(agent)
         subject, body = _mail_render(
             template,
             language,
@@ -155,14 +161,16 @@ def _notify_agents(ticket, message, kind):
         )
 
 
-def _message_text(message):
+def _message_text(message: TicketMessage) -> str:
     return plain_text(message.body_html).strip()
 
 
 # --- Tickets ------------------------------------------------------------------
 
 
-def _attachments_save(ticket, message, files):
+def _attachments_save(
+    ticket: Ticket, message: TicketMessage, files: Iterable[UploadedFile]
+) -> None:
     for upload in files:
         TicketAttachment.objects.create(
             ticket=ticket,
@@ -309,7 +317,9 @@ def ticket_message_add(
     return message
 
 
-def _status_apply(ticket, status, now, fields):
+def _status_apply(
+    ticket: Ticket, status: str, now: datetime, fields: list[str]
+) -> None:
     if status == ticket.status:
         return
     ticket.status = status

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.blocks import StreamValue
 from wagtail.models import Locale
 
 from config.sanitize import clean_html
@@ -64,7 +65,7 @@ def _without_ids(value: object) -> object:
     return value
 
 
-def _stream_signature(stream_value) -> list:
+def _stream_signature(stream_value: StreamValue) -> list:
     """Content of a stream without block ids, to detect real changes."""
     return [
         (child.block_type, _without_ids(child.block.get_prep_value(child.value)))
