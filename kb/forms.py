@@ -6,6 +6,16 @@ from kb.models import CategoryPage
 MAX_BODY = 100_000
 
 
+def _symptoms_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Symptoms"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What customers write when they have this problem, one per line."),
+    )
+
+
 class ArticleEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
     summary = forms.CharField(
@@ -26,13 +36,7 @@ class ArticleEditForm(forms.Form):
             "1. numbered steps, ``` for code."
         ),
     )
-    symptoms = forms.CharField(
-        label=_("Symptoms"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What customers write when they have this problem, one per line."),
-    )
+    symptoms = _symptoms_field()
     edit_summary = forms.CharField(
         label=_("Summary of your change"),
         max_length=300,
@@ -84,13 +88,7 @@ class ArticleProposeForm(forms.Form):
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 20, "data-kb-editor": "1"}),
     )
-    symptoms = forms.CharField(
-        label=_("Symptoms"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What customers write when they have this problem, one per line."),
-    )
+    symptoms = _symptoms_field()
 
     def __init__(self, *args, lang, **kwargs):
         super().__init__(*args, **kwargs)

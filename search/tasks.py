@@ -5,26 +5,25 @@ from django_tasks import task
 from search import indexing, services
 
 
-@task()
-def article_reindex(page_id):
-    """Index a published article, or drop it when it is no longer public."""
-    doc = indexing.article_document(page_id)
+def _document_sync(kind, object_id, doc):
+    """Index ``doc``, or drop the indexed ``kind:object_id`` when there is none."""
     if doc is None:
-        services.document_delete(kind="article", id=f"article:{page_id}")
+        services.document_delete(kind=kind, id=f"{kind}:{object_id}")
         return "deleted"
     services.document_upsert(doc)
     return "indexed"
+
+
+@task()
+def article_reindex(page_id):
+    """Index a published article, or drop it when it is no longer public."""
+    return _document_sync("article", page_id, indexing.article_document(page_id))
 
 
 @task()
 def topic_reindex(topic_id):
     """Index a public topic, or drop it (unapproved, hidden, deleted)."""
-    doc = indexing.topic_document(topic_id)
-    if doc is None:
-        services.document_delete(kind="topic", id=f"topic:{topic_id}")
-        return "deleted"
-    services.document_upsert(doc)
-    return "indexed"
+    return _document_sync("topic", topic_id, indexing.topic_document(topic_id))
 
 
 @task()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.blocks import StreamValue
-from wagtail.models import Locale
+from wagtail.models import Locale, Revision
 
 from config.sanitize import clean_html
 from kb.blocks import ArticleBodyBlock, MarkdownValue
@@ -155,18 +155,12 @@ def article_upsert(
             page.translation_key = translation_of.translation_key
         page.tags.set(tags)
         parent.add_child(instance=page)
-        revision = page.save_revision(user=user, log_action=True)
-        if publish:
-            revision_publish(revision, user)
-        edit_record(
+        _revision_save(
             page,
-            revision,
             user=user,
+            publish=publish,
             summary=summary_of_change or _("Article created"),
             kind=kind if user is None else ArticleEdit.Kind.NEW,
-            status=ArticleEdit.Status.ACCEPTED
-            if publish
-            else ArticleEdit.Status.PENDING,
         )
         return page, "created"
 
@@ -196,7 +190,28 @@ def article_upsert(
         return page, "unchanged"
     if import_hash is not None:
         page.import_hash = import_hash
-    base = page.live_revision
+    _revision_save(
+        page,
+        user=user,
+        publish=publish,
+        summary=summary_of_change or _("Article updated"),
+        kind=kind,
+        base_revision=page.live_revision,
+    )
+    return page, "updated"
+
+
+def _revision_save(
+    page: ArticlePage,
+    *,
+    user: AbstractUser | None,
+    publish: bool,
+    summary: str,
+    kind: str,
+    base_revision: Revision | None = None,
+) -> None:
+    """Save the page as a new revision, publish it or leave it for review, and
+    record the edit."""
     revision = page.save_revision(user=user, log_action=True)
     if publish:
         revision_publish(revision, user)
@@ -204,9 +219,8 @@ def article_upsert(
         page,
         revision,
         user=user,
-        summary=summary_of_change or _("Article updated"),
+        summary=summary,
         kind=kind,
         status=ArticleEdit.Status.ACCEPTED if publish else ArticleEdit.Status.PENDING,
-        base_revision=base,
+        base_revision=base_revision,
     )
-    return page, "updated"
