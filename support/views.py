@@ -1,5 +1,6 @@
 """Pages of the private support tickets: form, conversation, agents' queue."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -51,6 +52,21 @@ def _not_found(request):
     """Same answer for a ticket that does not exist, is somebody else's, or whose
     link expired: nothing tells them apart."""
     return render(request, TEMPLATES + "not_found.html", status=404)
+
+
+def _with_ticket(view):
+    """Call ``view(request, ticket, is_agent, …)`` for a ticket this visitor may
+    see; anybody else gets the same not-found page."""
+
+    @functools.wraps(view)
+    def wrapped(request, public_id, *args, **kwargs):
+        try:
+            ticket, is_agent = selectors.ticket_for_request(request, public_id)
+        except Http404:
+            return _not_found(request)
+        return view(request, ticket, is_agent, *args, **kwargs)
+
+    return wrapped
 
 
 def _grant_session_access(request, ticket):
@@ -265,11 +281,8 @@ def ticket_detail(request, public_id):
 
 @require_POST
 @ratelimit("ticket-reply", 30, HOUR)
-def ticket_reply(request, public_id):
-    try:
-        ticket, is_agent = selectors.ticket_for_request(request, public_id)
-    except Http404:
-        return _not_found(request)
+@_with_ticket
+def ticket_reply(request, ticket, is_agent):
     data, files = _post_data(request)
     form_class = AgentReplyForm if is_agent else TicketReplyForm
     if data is None:
@@ -311,11 +324,8 @@ def ticket_reply(request, public_id):
 
 
 @require_POST
-def ticket_update(request, public_id):
-    try:
-        ticket, is_agent = selectors.ticket_for_request(request, public_id)
-    except Http404:
-        return _not_found(request)
+@_with_ticket
+def ticket_update(request, ticket, is_agent):
     if not is_agent:
         return _not_found(request)
     form = TicketUpdateForm(request.POST, prefix="manage")
@@ -337,11 +347,8 @@ def ticket_update(request, public_id):
 
 
 @require_POST
-def ticket_rate(request, public_id):
-    try:
-        ticket, is_agent = selectors.ticket_for_request(request, public_id)
-    except Http404:
-        return _not_found(request)
+@_with_ticket
+def ticket_rate(request, ticket, is_agent):
     form = TicketRateForm(request.POST)
     if is_agent or not form.is_valid():
         return redirect(ticket.get_absolute_url())
@@ -351,11 +358,8 @@ def ticket_rate(request, public_id):
 
 
 @require_GET
-def ticket_attachment(request, public_id, pk):
-    try:
-        ticket, is_agent = selectors.ticket_for_request(request, public_id)
-    except Http404:
-        return _not_found(request)
+@_with_ticket
+def ticket_attachment(request, ticket, is_agent, pk):
     attachment = ticket.attachments.select_related("message").filter(pk=pk).first()
     if attachment is None or (
         not is_agent and attachment.message and attachment.message.is_internal

@@ -28,6 +28,15 @@ def test_article_page_shows_breadcrumbs_toc_symptoms_and_related(kb, client):
     assert "Connexion lente" in html  # related: shares the "box" tag
 
 
+def test_shared_article_previews_with_its_title_and_address(kb, client, settings):
+    settings.SITE_URL = "https://help.example.org"
+    html = client.get("/en/kb/connection/box-blinking/?via=abc").content.decode()
+    url = "https://help.example.org/en/kb/connection/box-blinking/"
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert f'<meta property="og:title" content="{kb.article_en.title}">' in html
+    assert 'property="og:locale" content="en_GB"' in html
+
+
 def test_short_article_has_no_toc(kb, client):
     html = client.get(kb.other_fr.url).content.decode()
     assert "kb-toc" not in html
