@@ -244,8 +244,8 @@ def suggest(prefix: str, lang: str | None = None, limit: int = 8) -> dict[str, l
 
 
 def query_log(
-    query: str,
     *,
+    query: str,
     lang: str | None,
     kinds: Iterable[str] | None,
     response: SearchResponse,

@@ -101,7 +101,7 @@ def search_page(request):
         facets=True,
     )
     log = services.query_log(
-        query, lang=lang, kinds=kinds, response=response, interface="page"
+        query=query, lang=lang, kinds=kinds, response=response, interface="page"
     )
     paginator = Paginator(range(response.total), PAGE_SIZE)
     page = paginator.get_page(page_number)
@@ -164,7 +164,7 @@ def api_search(request):
         return _api_error(_("limit must be a whole number."))
     response = services.search(query.strip(), lang=lang, kinds=kinds, limit=limit)
     services.query_log(
-        query.strip(),
+        query=query.strip(),
         lang=lang,
         kinds=kinds,
         response=response,
