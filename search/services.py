@@ -20,6 +20,7 @@ from search.highlight import snippet
 from search.models import IndexUpdate, QueryLog, SearchDocument
 from search.query import MAX_QUERY_LENGTH, build_plan, suggestion_text
 from search.results import SearchHit, SearchResponse
+from search.vectors import document_vectors_update
 from search.vocabulary import (
     document_words,
     vocabulary_apply,
@@ -335,6 +336,7 @@ def document_upsert(doc):
     else:
         row = SearchDocument.objects.create(doc_id=doc_id, **fields)
     embedded.index_rows([row], previous=previous)
+    document_vectors_update(rows=[row])
     new_words = document_words(row)
     if old_lang != row.lang:
         vocabulary_apply(old_lang, set(), old_words)
@@ -455,6 +457,7 @@ def _bulk_insert(docs, vocab, index):
         # Backends that do not return primary keys from bulk inserts.
         created = list(SearchDocument.objects.filter(doc_id__in=list(rows)))
     index.add(sorted(created, key=lambda row: row.pk))
+    document_vectors_update(rows=created)
     for row in created:
         vocab[row.lang].update(document_words(row))
     return len(created)

@@ -17,7 +17,8 @@ from django.utils.dateparse import parse_datetime
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
-from social_redirect.services.triage import triage_text
+from social_redirect.triage.confidence import confidence_level
+from social_redirect.triage.decision import Triage, triage_text
 
 _X_STATUS = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(\w{1,30})/status(?:es)?/(\d+)"
@@ -127,8 +128,11 @@ def mention_create(
     return mention, True
 
 
-def mention_triage(mention, result=None):
-    """Score the mention, choose its target and give it a short link."""
+def mention_triage(
+    mention: Mention, result: Triage | None = None
+) -> tuple[Triage, RedirectLink | None]:
+    """Score the mention, choose its target and give it a short link (none
+    when the post needs no answer)."""
     result = result or triage_text(mention.text, mention.lang or None)
     mention.lang = result.lang
     mention.unhappiness = result.unhappiness
@@ -144,6 +148,8 @@ def mention_triage(mention, result=None):
         mention.target_url = mention.target_title = mention.target_source = ""
     mention.triaged_at = timezone.now()
     mention.save()
+    if mention.target_kind == "none":
+        return result, None
     link = link_set_target(
         mention,
         kind=mention.target_kind,
@@ -182,8 +188,16 @@ def mention_choose_target(mention, *, candidate_url, user=None):
         mention.target_url = chosen["url"]
         mention.target_title = chosen["title"]
         mention.target_source = chosen.get("source") or ""
+    # A person chose: the reply no longer waits on the match's confidence.
+    mention.confidence = 1.0
     mention.save(
-        update_fields=["target_kind", "target_url", "target_title", "target_source"]
+        update_fields=[
+            "target_kind",
+            "target_url",
+            "target_title",
+            "target_source",
+            "confidence",
+        ]
     )
     return link_set_target(
         mention,
@@ -198,11 +212,27 @@ def short_url(link):
     return f"{base.rstrip('/')}/r/{link.code}"
 
 
-def mention_reply(mention, *, variant=None, link=None):
-    """The reply draft for a mention (``variant`` defaults to its target)."""
-    link = link or mention.links.order_by("-created_at").first()
+def mention_reply(
+    mention: Mention, *, variant: str | None = None, link: RedirectLink | None = None
+) -> str:
+    """The reply draft for a mention (``variant`` defaults to its target).
+
+    Empty when the match is too unsure to name an article ("choose"): the
+    community manager picks one of the first three candidates first.
+    """
     if variant is None:
-        variant = "ticket" if mention.target_kind == "ticket" else "article"
+        if mention.target_kind == "none":
+            variant = "thanks"
+        elif mention.target_kind == "ticket":
+            variant = "ticket"
+        elif confidence_level(mention.confidence) == "choose":
+            return ""
+        else:
+            variant = "article"
+    if variant == "thanks":
+        link = None
+    else:
+        link = link or mention.links.order_by("-created_at").first()
     return reply_draft(
         variant=variant,
         lang=mention.lang,
