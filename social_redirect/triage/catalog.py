@@ -76,13 +76,17 @@ def word_names_site(word, site_words, *, strict=False):
 
 
 def site_documents(catalog: "_Catalog", brand: set[str]) -> set[str]:
-    """Ids of the documents from the sites the ``brand`` words name."""
+    """Ids of the documents from the sites the ``brand`` words name, or whose
+    title names the product ("Youtube (support.google.com)" for @TeamYouTube)."""
     sites = {
         site
         for site in catalog.sites
         if any(word_names_site(word, (site,)) for word in brand)
     }
-    return set().union(*(catalog.by_site[site] for site in sites))
+    found = set().union(*(catalog.by_site[site] for site in sites))
+    for word in brand:
+        found |= catalog.by_title_word.get(word, set())
+    return found
 
 
 def documents(lang: str) -> "_Catalog":
@@ -109,16 +113,19 @@ class _Catalog(dict):
         for doc in rows:
             self[doc.doc_id] = {"doc": doc, "site_words": _site_words(_site(doc))}
         self.by_site = {}
+        self.by_title_word = {}
         for doc_id, info in self.items():
+            title = _DOMAIN.sub("", info["doc"].title or "").lower()
+            for word in _WORD.findall(title):
+                if len(word) > 3:
+                    self.by_title_word.setdefault(word, set()).add(doc_id)
             for word in info["site_words"]:
                 self.by_site.setdefault(word, set()).add(doc_id)
         self.sites = set(self.by_site)
         hosts = Counter(_site(info["doc"]) for info in self.values())
         hosts.pop("", None)
         # Several products: articles labelled with several hosts, most of them.
-        self.several_products = (
-            len(hosts) >= 2 and sum(hosts.values()) * 2 >= len(self)
-        )
+        self.several_products = len(hosts) >= 2 and sum(hosts.values()) * 2 >= len(self)
 
 
 def named_sites(query: str, catalog: "_Catalog") -> set[str]:

@@ -7,9 +7,10 @@ scores, whether both legs put it first). Its coefficients were fitted by
 ``bench/triage_calibrate.py`` on the French and IBM dev sets together
 (every tweet with a gold article), and the levels were chosen on the
 probabilities predicted by 5-fold cross-validation (never on the tweets
-the model had seen): "sure" where at least 85 % of the cross-validated
-predictions above the level were right, "check" down to where the first
-three candidates hold the right article about as often as not.
+the model had seen): "sure" from the lowest probability above which at
+least 85 % of the cross-validated predictions were right (0.73), "check"
+from 0.45 (the first candidate is about as likely right as wrong), and
+below it the community manager chooses among the first three.
 """
 
 import math
@@ -18,16 +19,29 @@ from django.utils.translation import gettext_lazy as _
 
 # Fitted by bench/triage_calibrate.py (see the module docstring).
 COEFFICIENTS = {
-    "top": 0.0,
-    "margin": 0.0,
-    "lexical": 0.0,
-    "dense": 0.0,
-    "agree": 0.0,
+    "top": -0.3716,
+    "margin": 3.6771,
+    "lexical": -0.4219,
+    "dense": -0.0695,
+    "coverage": 0.5577,
+    "words": 0.2919,
+    "branded": -1.0677,
+    "agree": 0.6693,
 }
-INTERCEPT = 0.0
-LEXICAL_COEFFICIENTS = dict(COEFFICIENTS)
-LEXICAL_INTERCEPT = 0.0
-SURE = 0.85
+INTERCEPT = -1.1058
+# The same fit on the lexical-only variant (no embedding leg).
+LEXICAL_COEFFICIENTS = {
+    "top": -0.9860,
+    "margin": 2.5252,
+    "lexical": -0.9860,
+    "dense": 0.0,
+    "coverage": 0.3917,
+    "words": 0.1257,
+    "branded": -0.8577,
+    "agree": 1.0415,
+}
+LEXICAL_INTERCEPT = -0.2905
+SURE = 0.73
 CHECK = 0.45
 
 LEVELS = {

@@ -16,6 +16,9 @@ the lexical leg alone ranks (``Match.semantic`` is False).
 """
 
 import logging
+import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +74,31 @@ class Match:
     semantic: bool = False
     # The post's embedding, reused to read its intent.
     vector: np.ndarray | None = None
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.I | re.S)
+_WORDS = re.compile(r"\w{3,}")
+
+
+def _stems(text: str) -> set[str]:
+    folded = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", (text or "").lower())
+        if not unicodedata.combining(c)
+    )
+    # Five letters meet "voyants"/"voyant" or "connexion"/"connecte" in both
+    # languages without a stemmer per language.
+    return {w[:5] for w in _WORDS.findall(folded)}
+
+
+def _coverage(query: str, hit) -> float:
+    """Share of the post's words the hit matched (title or highlighted)."""
+    wanted = _stems(query)
+    if not wanted or hit is None:
+        return 0.0
+    found = _stems(hit.title) | _stems(" ".join(_MARK.findall(hit.snippet or "")))
+    # Long posts ramble: six matched words are as good as all of them.
+    return min(1.0, len(wanted & found) / min(len(wanted), 6))
 
 
 def semantic_enabled() -> bool:
@@ -169,6 +197,12 @@ def match_candidates(text: str, lang: str, *, semantic: bool | None = None) -> M
             "margin": round(top - second, 4),
             "lexical": round(lexical.get(best_id, 0.0), 4),
             "dense": round(dense_cos.get(best_id, 0.0), 4) if semantic_used else 0.0,
+            "coverage": round(
+                _coverage(query, next((h for h in hits if h.id == best_id), None)), 4
+            ),
+            "words": round(math.log1p(len(query.split())), 4),
+            # Chosen by the product the post addresses: its words mattered less.
+            "branded": float(best_id in branded),
             "agree": float(
                 bool(hits)
                 and hits[0].id == best_id

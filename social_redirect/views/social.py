@@ -40,6 +40,7 @@ from social_redirect.services.replies import (
     reply_template_text,
     x_length,
 )
+from social_redirect.triage.display import matching_note, mention_triage_display
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
 
@@ -203,6 +204,7 @@ def _decorate(mention):
     mention.auto_reply = mention_services.mention_reply(
         mention, variant="automatic", link=link
     )
+    mention.triage = mention_triage_display(mention)
     return mention
 
 
@@ -240,6 +242,7 @@ def dashboard(request):
             "handled": handled,
             "figures": dashboard_reads.acknowledgement_figures(),
             "target_minutes": settings.SOCIAL_ACK_TARGET_MINUTES,
+            "matching_note": matching_note(),
         },
     )
 
