@@ -320,7 +320,7 @@ def document_boost(kind, helpfulness, solved):
 
 
 @transaction.atomic
-def document_upsert(doc):
+def document_upsert(doc: dict) -> SearchDocument:
     """Index (or re-index) one document dict from a document provider."""
     doc_id, fields = _document_fields(doc)
     existing = SearchDocument.objects.filter(doc_id=doc_id).first()

@@ -23,17 +23,15 @@ _cache: dict[str, "VectorMatrix"] = {}
 class VectorMatrix:
     key: tuple
     doc_ids: list[str]
-    # Row i of ``matrix`` is a passage of the document ``doc_ids[owner[i]]``.
-    owner: np.ndarray
+    # The passages of ``doc_ids[i]`` are the rows from ``starts[i]`` on.
+    starts: np.ndarray
     matrix: np.ndarray
 
     def scores(self, query: np.ndarray) -> dict[str, float]:
         """Cosine similarity of each document's best passage to ``query``."""
         if not self.doc_ids:
             return {}
-        sims = self.matrix @ query
-        best = np.full(len(self.doc_ids), -1.0, dtype=np.float32)
-        np.maximum.at(best, self.owner, sims)
+        best = np.maximum.reduceat(self.matrix @ query, self.starts)
         return dict(zip(self.doc_ids, best.tolist(), strict=True))
 
 
@@ -101,13 +99,17 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
         )
         if missing:
             document_vectors_update(rows=missing)
-        doc_ids, owners, blocks = [], [], []
+        doc_ids, starts, blocks = [], [], []
+        rows_seen = 0
         vectors = DocumentVector.objects.filter(
             document__in=rows, model=embeddings.MODEL_NAME
         ).values_list("document__doc_id", "vectors")
         for doc_id, data in vectors.iterator(chunk_size=500):
             block = embeddings.from_bytes(data)
-            owners.extend([len(doc_ids)] * len(block))
+            if not len(block):
+                continue
+            starts.append(rows_seen)
+            rows_seen += len(block)
             doc_ids.append(doc_id)
             blocks.append(block)
         matrix = (
@@ -115,6 +117,6 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
             if blocks
             else np.zeros((0, embeddings.DIM), dtype=np.float32)
         )
-        cached = VectorMatrix(key, doc_ids, np.asarray(owners, dtype=np.int64), matrix)
+        cached = VectorMatrix(key, doc_ids, np.asarray(starts, dtype=np.int64), matrix)
         _cache[lang] = cached
         return cached

@@ -173,7 +173,9 @@ def link_set_target(mention, *, kind, path="", title=""):
     )
 
 
-def mention_choose_target(mention, *, candidate_url, user=None):
+def mention_choose_target(
+    mention: Mention, *, candidate_url: str, user=None
+) -> RedirectLink:
     """A community manager picks an alternative (or the ticket form)."""
     if candidate_url == "ticket":
         mention.target_kind = "ticket"

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _lexical_matching(settings):
-    # The optional embedding model is slow to load and may be absent.
+    # These tests check the lexical path and the plumbing; test_matching.py
+    # checks the fused one on the demo knowledge base.
     settings.SOCIAL_SEMANTIC_MATCHING = False
 
 
