@@ -11,9 +11,10 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count, Max
 
 from search import embeddings
-from search.models import DocumentVector, IndexState, SearchDocument
+from search.models import DocumentVector, SearchDocument
 
 _lock = threading.Lock()
 _cache: dict[str, "VectorMatrix"] = {}
@@ -83,15 +84,14 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
     a model."""
     if not embeddings.available():
         return None
-    token = IndexState.objects.filter(lang=lang).values_list("token", flat=True)
-    key = (lang, token.first(), embeddings.MODEL_NAME)
+    rows = SearchDocument.objects.filter(lang=lang).exclude(kind="topic", solved=False)
+    # Any write (a topic solved too) changes the count or the last write time.
+    state = rows.aggregate(n=Count("pk"), last=Max("indexed_at"))
+    key = (lang, state["n"], state["last"], embeddings.MODEL_NAME)
     with _lock:
         cached = _cache.get(lang)
         if cached is not None and cached.key == key:
             return cached
-        rows = SearchDocument.objects.filter(lang=lang).exclude(
-            kind="topic", solved=False
-        )
         missing = list(
             rows.exclude(
                 documentvector__model=embeddings.MODEL_NAME,
