@@ -4,6 +4,8 @@ Markdown is rendered, then cleaned with a strict bleach allow-list at *write*
 time, so what is stored is already safe HTML.
 """
 
+from html import unescape as html_unescape
+
 import bleach
 import markdown as md
 
@@ -95,5 +97,10 @@ def markdown_to_html(text):
 
 
 def plain_text(html):
-    """Visible text of an HTML fragment (for search indexing, snippets, e-mails)."""
-    return bleach.clean(html or "", tags=[], strip=True)
+    """Visible text of an HTML fragment (for search indexing, snippets, e-mails).
+
+    Text, not HTML: bleach leaves ``&gt;`` and ``&quot;`` escaped, and whoever
+    shows this text escapes it again (templates, snippets), so it is unescaped
+    here, once, where the HTML is left behind.
+    """
+    return html_unescape(bleach.clean(html or "", tags=[], strip=True))
