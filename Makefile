@@ -32,8 +32,10 @@ migrate: $(STAMP) compilemessages
 demo: migrate
 	$(PY) manage.py load_demo
 
+PORT ?= 8000
+
 run: demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
