@@ -34,7 +34,12 @@ DEVELOPMENT_SECRET_KEY = "dev-insecure-set-SECRET_KEY-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-SITE_URL = env_url("SITE_URL", ("http", "https"), "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on: without SITE_URL, links in mails and short
+# links point at it (they are also built outside requests, by the task worker).
+PORT = env_int("PORT", 8000)
+SITE_URL = env_url("SITE_URL", ("http", "https"), f"http://127.0.0.1:{PORT}").rstrip(
+    "/"
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -224,6 +229,8 @@ AUTHENTICATION_BACKENDS = [
 SITE_ID = 1
 # Renders allauth's mails and queues them in the outbox, with SITE_NAME.
 ACCOUNT_ADAPTER = "outbox.account_adapter.OutboxAccountAdapter"
+# allauth names people ("Connexion avec … réussie") with our one public name.
+ACCOUNT_USER_DISPLAY = "accounts.selectors.user_public_name"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
