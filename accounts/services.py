@@ -1,7 +1,11 @@
 """Writes about people: profiles and community membership."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
 from django.db import transaction
 
 from accounts.models import Profile
@@ -30,3 +34,18 @@ def member_join(*, user: AbstractBaseUser) -> None:
     group, _created = Group.objects.get_or_create(name=MEMBERS)
     user.groups.add(group)
     profile_get_or_create(user=user)
+
+
+def site_update_from_settings() -> Site:
+    """Make the Sites framework row say ``SITE_NAME`` at ``SITE_URL``'s host.
+
+    allauth names the site in every mail it writes from this row, which
+    Django creates as "example.com"; the settings are the one source.
+    """
+    domain = urlsplit(settings.SITE_URL).netloc
+    site, _created = Site.objects.update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": domain, "name": settings.SITE_NAME},
+    )
+    Site.objects.clear_cache()
+    return site

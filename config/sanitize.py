@@ -7,6 +7,7 @@ bleach only still turns bare URLs into links.
 """
 
 import re
+from html import unescape as html_unescape
 
 import bleach
 import markdown as md
@@ -143,5 +144,10 @@ def markdown_to_html(text):
 
 
 def plain_text(html):
-    """Visible text of an HTML fragment (for search indexing, snippets, e-mails)."""
-    return _text_only.clean(html or "")
+    """Visible text of an HTML fragment (for search indexing, snippets, e-mails).
+
+    Text, not HTML: the sanitizer leaves ``&gt;`` and ``&quot;`` escaped, and whoever
+    shows this text escapes it again (templates, snippets), so it is unescaped
+    here, once, where the HTML is left behind.
+    """
+    return html_unescape(_text_only.clean(html or ""))

@@ -34,7 +34,12 @@ DEVELOPMENT_SECRET_KEY = "dev-insecure-set-SECRET_KEY-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-SITE_URL = env_url("SITE_URL", ("http", "https"), "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on: without SITE_URL, links in mails and short
+# links point at it (they are also built outside requests, by the task worker).
+PORT = env_int("PORT", 8000)
+SITE_URL = env_url("SITE_URL", ("http", "https"), f"http://127.0.0.1:{PORT}").rstrip(
+    "/"
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -224,6 +229,8 @@ AUTHENTICATION_BACKENDS = [
 SITE_ID = 1
 # Renders allauth's mails and queues them in the outbox, with SITE_NAME.
 ACCOUNT_ADAPTER = "outbox.account_adapter.OutboxAccountAdapter"
+# allauth names people ("Connexion avec … réussie") with our one public name.
+ACCOUNT_USER_DISPLAY = "accounts.selectors.user_public_name"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -402,16 +409,14 @@ MENTIONS_WEBHOOK_SECRET = env_str("MENTIONS_WEBHOOK_SECRET")
 # X API v2 poller (reads are paid per post): query and monthly read cap.
 SOCIAL_X_QUERY = env_str("SOCIAL_X_QUERY", "@EntraideTelecom -is:retweet")
 SOCIAL_X_MONTHLY_READ_CAP = env_int("SOCIAL_X_MONTHLY_READ_CAP", 10_000)
-# Matching confidence (0..1) above which a mention gets the article, not a
-# ticket. Calibrated on real tweets (bench/triage_quality.py): brand agents
-# answered 98% of them with an article, and a wrong article costs one tap
-# ("No → private ticket" on the landing banner), so only posts that share
-# next to nothing with any article go straight to the ticket form.
-SOCIAL_MATCH_THRESHOLD = env_int("SOCIAL_MATCH_THRESHOLD_PERCENT", 20) / 100
 # Our own X accounts: mentioning them says nothing about which product is meant.
 SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
-# Optional sentence-embedding matching (requirements-semantic.txt), English only.
+# Matching fuses lexical search with sentence embeddings (search/embeddings.py);
+# 0 keeps it lexical (the bench's lexical-only variant).
 SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
+# The multilingual embedding model: the ONNX file of requirements-models.txt
+# unless a path is given here. A missing or broken model degrades to lexical.
+SEARCH_EMBEDDING_MODEL_PATH = env_str("SEARCH_EMBEDDING_MODEL_PATH")
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
 # Seconds between background writes of short-link clicks and search query logs

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from machina import urls as machina_urls
 from wagtail import urls as wagtail_urls
@@ -23,6 +24,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),
+    # Where people look for the administration first: the Wagtail admin.
+    re_path(r"^admin(?:/.*)?$", RedirectView.as_view(url="/cms/", permanent=False)),
     path("", include("search.api_urls")),
     path("", include("social_redirect.api_urls")),
 ]

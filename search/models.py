@@ -167,3 +167,29 @@ class QueryLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class DocumentVector(models.Model):
+    """Sentence embeddings of one indexed document (search.embeddings).
+
+    Kept in the project database next to the posting lists, whatever the
+    search backend: matching ranks a few thousand vectors in process, which
+    also works while Elasticsearch is away.
+    """
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, primary_key=True
+    )
+    model = models.CharField(max_length=64)
+    # Of the embedded passages and the model: unchanged text is not re-embedded.
+    fingerprint = models.CharField(max_length=40)
+    # Little-endian float32, one row of DIM values per passage.
+    vectors = models.BinaryField()
+
+    class Meta:
+        db_table = "search_vector"
+        verbose_name = _("document vector")
+        verbose_name_plural = _("document vectors")
+
+    def __str__(self):
+        return f"{self.document_id} {self.model}"

@@ -29,6 +29,7 @@ from search.highlight import snippet
 from search.models import IndexState, IndexUpdate, QueryLog, SearchDocument
 from search.query import MAX_QUERY_LENGTH, build_plan, suggestion_text
 from search.results import QueryPlan, SearchHit, SearchResponse
+from search.vectors import document_vectors_update
 from search.vocabulary import (
     completions,
     document_words,
@@ -350,6 +351,7 @@ def document_upsert(doc: dict[str, Any]) -> SearchDocument:
     else:
         row = SearchDocument.objects.create(doc_id=doc_id, **fields)
     embedded.index_rows([row], previous=previous)
+    document_vectors_update(rows=[row])
     new_words = document_words(row)
     if old_lang != row.lang:
         vocabulary_apply(old_lang, set(), old_words)
@@ -507,6 +509,7 @@ def _bulk_insert(
         # Backends that do not return primary keys from bulk inserts.
         created = list(SearchDocument.objects.filter(doc_id__in=list(rows)))
     index.add(sorted(created, key=lambda row: row.pk))
+    document_vectors_update(rows=created)
     for row in created:
         vocab[row.lang].update(document_words(row))
     return len(created)

@@ -129,6 +129,7 @@ class ReplyTemplate(models.Model):
         ARTICLE = "article", _("Article")
         TICKET = "ticket", _("Private ticket")
         AUTOMATIC = "automatic", _("Automatic acknowledgement")
+        THANKS = "thanks", _("Thank-you (no answer needed)")
 
     variant = models.CharField(max_length=16, choices=Variant.choices)
     lang = models.CharField(max_length=8, choices=settings.LANGUAGES)

@@ -42,6 +42,7 @@ from social_redirect.services.replies import (
     reply_template_text,
     x_length,
 )
+from social_redirect.triage.display import matching_note, mention_triage_display
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
 # No format we read nests deeper than a few levels.
@@ -249,10 +250,14 @@ def _decorate(mention, templates):
     ``templates`` come from the selectors, so a card costs no query."""
     link = mention.link
     lang = mention.lang if mention.lang in ("fr", "en") else "en"
-    variant = "ticket" if mention.target_kind == "ticket" else "article"
+    variant = mention_services.mention_reply_variant(mention)
     mention.short_url = mention_services.short_url(link) if link else ""
-    mention.reply = mention_services.mention_reply(
-        mention, variant=variant, link=link, template=templates[(variant, lang)]
+    mention.reply = (
+        mention_services.mention_reply(
+            mention, variant=variant, link=link, template=templates[(variant, lang)]
+        )
+        if variant
+        else ""
     )
     mention.reply_length = x_length(mention.reply)
     mention.auto_reply = mention_services.mention_reply(
@@ -261,6 +266,7 @@ def _decorate(mention, templates):
         link=link,
         template=templates[("automatic", lang)],
     )
+    mention.triage = mention_triage_display(mention)
     return mention
 
 
@@ -299,6 +305,7 @@ def dashboard(request):
             "handled": handled,
             "figures": selectors.acknowledgement_figures(),
             "target_minutes": settings.SOCIAL_ACK_TARGET_MINUTES,
+            "matching_note": matching_note(),
         },
     )
 

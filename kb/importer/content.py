@@ -5,7 +5,6 @@ Hugo shortcodes never reach the stored article: notices become callouts, figures
 ordinary links, any other shortcode keeps its inner text only.
 """
 
-import html
 import posixpath
 import re
 import textwrap
@@ -316,7 +315,7 @@ _SKIP_PARAGRAPH_RE = re.compile(r"^(?:[#\-*+|>!<\[]|\d+[.)]\s|\s{4}|\x00)")
 
 
 def _markdown_plain(text):
-    return html.unescape(plain_text(markdown_to_html(text))).strip()
+    return plain_text(markdown_to_html(text)).strip()
 
 
 _FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]\s]+\]")

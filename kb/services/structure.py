@@ -18,6 +18,9 @@ from kb.services.common import (
 )
 
 KB_SLUG = "kb"
+# The title Wagtail's own migration gives the first page; people saw it in the
+# admin and in browser tabs.
+WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
 KB_TITLES = {"fr": "Base de connaissances", "en": "Knowledge base"}
 COMMUNITY_CATEGORY = {
     "fr": ("Articles de la communauté", "Propositions des membres, en cours de tri."),
@@ -73,7 +76,10 @@ def kb_structure_ensure() -> dict[str, KnowledgeBaseIndexPage]:
         home_l = home.get_translation_or_none(locale)
         if home_l is None:
             home_l = home.copy_for_translation(locale)
-        if not home_l.live:
+        if home_l.title == WAGTAIL_PLACEHOLDER_TITLE:
+            home_l.title = home_l.draft_title = settings.SITE_NAME
+            home_l.save_revision().publish()
+        elif not home_l.live:
             home_l.save_revision().publish()
         index = (
             KnowledgeBaseIndexPage.objects.child_of(home_l)

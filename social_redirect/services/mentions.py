@@ -22,7 +22,8 @@ from django.utils.dateparse import parse_datetime
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
-from social_redirect.services.triage import Triage, triage_text
+from social_redirect.triage.confidence import confidence_level
+from social_redirect.triage.decision import Triage, triage_text
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +167,9 @@ def mention_create(
 
 def mention_triage(
     *, mention: Mention, result: Triage | None = None
-) -> tuple[Triage, RedirectLink]:
-    """Score the mention, choose its target and give it a short link."""
+) -> tuple[Triage, RedirectLink | None]:
+    """Score the mention, choose its target and give it a short link (none
+    when the post needs no answer)."""
     result = result or triage_text(mention.text, mention.lang or None)
     mention.lang = result.lang
     mention.unhappiness = result.unhappiness
@@ -183,6 +185,8 @@ def mention_triage(
         mention.target_url = mention.target_title = mention.target_source = ""
     mention.triaged_at = timezone.now()
     mention.save()
+    if mention.target_kind == "none":
+        return result, None
     link = link_set_target(
         mention=mention,
         kind=mention.target_kind,
@@ -225,8 +229,16 @@ def mention_choose_target(
         mention.target_url = chosen["url"]
         mention.target_title = chosen["title"]
         mention.target_source = chosen.get("source") or ""
+    # A person chose: the reply no longer waits on the match's confidence.
+    mention.confidence = 1.0
     mention.save(
-        update_fields=["target_kind", "target_url", "target_title", "target_source"]
+        update_fields=[
+            "target_kind",
+            "target_url",
+            "target_title",
+            "target_source",
+            "confidence",
+        ]
     )
     return link_set_target(
         mention=mention,
@@ -241,6 +253,19 @@ def short_url(link: RedirectLink) -> str:
     return f"{base.rstrip('/')}/r/{link.code}"
 
 
+def mention_reply_variant(mention: Mention) -> str | None:
+    """Which reply a mention gets by default: ``thanks`` when it needs no
+    answer, ``ticket``, ``article``, or None when the match is too unsure to
+    name an article ("choose": the community manager picks one first)."""
+    if mention.target_kind == "none":
+        return "thanks"
+    if mention.target_kind == "ticket":
+        return "ticket"
+    if confidence_level(mention.confidence) == "choose":
+        return None
+    return "article"
+
+
 def mention_reply(
     mention: Mention,
     *,
@@ -249,13 +274,20 @@ def mention_reply(
     template: str | None = None,
 ) -> str:
     """The reply draft for a mention (``variant`` defaults to its target;
-    ``template`` saves reading the stored one, for lists)."""
-    if link is None:
+    ``template`` saves reading the stored one, for lists).
+
+    Empty when the match is too unsure to name an article ("choose").
+    """
+    if variant is None:
+        variant = mention_reply_variant(mention)
+        if variant is None:
+            return ""
+    if variant == "thanks":
+        link = None
+    elif link is None:
         # Newest first (RedirectLink's ordering); no query when prefetched.
         links = list(mention.links.all())
         link = links[0] if links else None
-    if variant is None:
-        variant = "ticket" if mention.target_kind == "ticket" else "article"
     return reply_draft(
         variant=variant,
         lang=mention.lang,

@@ -32,6 +32,12 @@ DEFAULT_TEMPLATES = {
         "{name} Hi, sorry about this. So we can look at your account privately, "
         "please open a private ticket here (no personal details in public): {link}"
     ),
+    ("thanks", "fr"): (
+        "{name} Merci beaucoup pour votre message, ça fait plaisir à toute l'équipe !"
+    ),
+    ("thanks", "en"): (
+        "{name} Thank you so much for your message, the whole team appreciates it!"
+    ),
     ("automatic", "fr"): (
         "[Réponse automatique] {name} Merci pour votre message, nous l'avons bien "
         "reçu et revenons vers vous très vite. En attendant : {link}"
@@ -46,6 +52,7 @@ VARIANT_LABELS = {
     "article": _("Article"),
     "ticket": _("Private ticket"),
     "automatic": _("Automatic acknowledgement"),
+    "thanks": _("Thank-you (no answer needed)"),
 }
 
 

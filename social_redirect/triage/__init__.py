@@ -1,11 +1,14 @@
-"""Pure triage functions: language, unhappiness, private signals, query cleaning.
+"""Triage of a social post: language, unhappiness, what it asks for, and the
+article or private channel that answers it.
 
-Nothing here touches the database, so the batch command and the bench can
-call them at full speed and the tests can check them on plain strings.
+The modules named after a signal (``language``, ``unhappiness``, ``cues``,
+``text``) are pure functions on strings. ``intents`` and ``matching`` read
+the search index and the embedding model; ``confidence`` turns match scores
+into the levels community managers see.
 """
 
+from social_redirect.triage.cues import personal_cues
 from social_redirect.triage.language import detect_language
-from social_redirect.triage.signals import private_signals
 from social_redirect.triage.text import addressed_brand_words, clean_for_search
 from social_redirect.triage.unhappiness import UNHAPPY_THRESHOLD, unhappiness
 
@@ -14,6 +17,6 @@ __all__ = [
     "addressed_brand_words",
     "clean_for_search",
     "detect_language",
-    "private_signals",
+    "personal_cues",
     "unhappiness",
 ]

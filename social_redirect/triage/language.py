@@ -10,14 +10,14 @@ _FR = frozenset(
     donc car ne plus rien jamais toujours depuis encore aussi très trop bien merci
     bonjour salut svp stp aujourd'hui hier demain j'ai c'est n'est d'un d'une
     qu'il j'arrive impossible marche fonctionne panne ça suis êtes avez vos
-    votre""".split()
+    votre""".split()  # noqa: SIM905 (a word list reads best as prose)
 )
 _EN = frozenset(
     """the a an and is are was were not no i you he she we they my your his her our
     their this that these those what which who in on at for with without but or so
     because never always still again also very too well thanks thank hello hi please
     today yesterday tomorrow i'm it's can't don't doesn't won't isn't working work
-    down been have has had does did any anyone help""".split()
+    down been have has had does did any anyone help""".split()  # noqa: SIM905 (a word list reads best as prose)
 )
 
 

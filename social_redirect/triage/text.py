@@ -10,7 +10,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 # Words a support account name is made of that say nothing about the brand.
 _HANDLE_NOISE = frozenset(
-    "support help helps care cares ask team us official service services sav "
+    "support help helps care cares ask team us official service services sav "  # noqa: SIM905
     "assistance info hq app fr en uk".split()
 )
 

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
 UNHAPPY_THRESHOLD = 0.35
 
 # Weights in -1..1 (negative = unhappy). Keys are accent-folded, lower case;
@@ -151,8 +153,6 @@ def _fold(text):
 
 @lru_cache(maxsize=1)
 def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     return SentimentIntensityAnalyzer()
 
 

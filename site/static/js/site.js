@@ -7,6 +7,12 @@
     if (button) { button.classList.add("visually-hidden"); }
     select.addEventListener("change", function () { form.submit(); });
   });
+  // The header menu folds on phones only: on wide screens it is a row of links.
+  var wide = window.matchMedia("(min-width: 48rem)");
+  var menus = document.querySelectorAll("details[data-open-wide]");
+  function unfold() { menus.forEach(function (menu) { menu.open = wide.matches; }); }
+  unfold();
+  wide.addEventListener("change", unfold);
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var target = document.getElementById(button.getAttribute("data-copy"));

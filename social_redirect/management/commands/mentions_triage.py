@@ -12,7 +12,7 @@ from social_redirect.services.mentions import (
     mention_triage,
     short_url,
 )
-from social_redirect.services.triage import prepare_batch, triage_text
+from social_redirect.triage.decision import triage_text
 
 CHUNK = 200
 
@@ -36,14 +36,6 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {input}: {exc}") from exc
         skipped = 0
-        batch = []
-        for line in lines:
-            try:
-                record = json.loads(line)
-                batch.append((str(record["text"]), record.get("lang")))
-            except (json.JSONDecodeError, KeyError, TypeError):
-                continue
-        prepare_batch(batch)
         with open(output, "w", encoding="utf-8") as out:
             progress = tqdm(total=len(lines), desc="triage", unit="post", disable=None)
             for start in range(0, len(lines), CHUNK):
@@ -92,7 +84,10 @@ class Command(BaseCommand):
                 "url": best.url,
                 "title": best.title,
                 "confidence": result.confidence,
+                "level": result.level,
             }
+        elif result.target_kind == "none":
+            target = {"kind": "none"}
         else:
             target = {"kind": "ticket", "url": link.target_path}
         return {
@@ -101,7 +96,11 @@ class Command(BaseCommand):
             "unhappy": result.unhappy,
             "unhappiness": result.unhappiness,
             "target": target,
+            "reasons": result.signals,
+            "level": result.level,
+            "semantic": result.semantic,
+            "features": result.features,
             "candidates": [c.as_dict() for c in result.candidates],
-            "link": short_url(link),
+            "link": short_url(link) if link else "",
             "reply": mention_reply(mention, link=link),
         }

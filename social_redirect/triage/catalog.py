@@ -1,16 +1,23 @@
-"""What triage knows about the indexed documents, beyond what search returns.
+"""Which product each indexed article belongs to, when the knowledge base
+covers several.
 
-Search ranks documents for words; triage also needs to know which site or
-product each article belongs to (so a post to @AskPlayStation meets every
-PlayStation article, even one that shares no word with it), how rare each
-word is (to search the post's telling words alone) and how much each article
-is relied on. Read from the search index rows and rebuilt when they change.
+A help centre gathering several products' articles names each one's site in
+the article title ("… (support.zoom.us)") or links to it: a post to
+@ZoomSupport then meets every Zoom article, even one that shares no word with
+it. A single company's help centre has one product: ``several_products`` is
+then False and no product cue applies (categories are topics, not products).
+Read from the search index rows and rebuilt when they change.
 """
 
 import re
 import threading
+from collections import Counter
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+from django.db.models import Count, Max
+
+from search.models import SearchDocument
 
 _lock = threading.Lock()
 _cache = {}
@@ -18,15 +25,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 _DOMAIN = re.compile(r"\(([a-z0-9.-]+\.[a-z]{2,})\)\s*$", re.I)
 # Host parts that name no product: "support.", "help.", ".com"...
 _HOST_NOISE = frozenset(
-    "www www2 m mobile support help helpx care pages page beta blog community "
+    "www www2 m mobile support help helpx care pages page beta blog community "  # noqa: SIM905
     "communities forum forums docs kb faq en fr us uk ca com net org fr io co tv to "
     "info app apps go my web site".split()
 )
-# A keyword is a word at most this share of the documents contain.
-KEYWORD_SHARE = 0.08
 
 
-def _site(doc):
+def _site(doc) -> str:
     """The host an article comes from: its title's "(host)" or its URL's."""
     match = _DOMAIN.search(doc.title or "")
     if match:
@@ -35,14 +40,12 @@ def _site(doc):
     return (host or "").lower()
 
 
-def _site_words(site, category):
+def _site_words(site: str) -> set[str]:
     words = {
         w.replace("-", "")
         for w in re.split(r"\.", site)
         if w and w not in _HOST_NOISE and not w.isdigit()
     }
-    # Articles written on the site have no host: their category names the product.
-    words.update(w for w in _WORD.findall((category or "").lower()) if len(w) > 3)
     return {w for w in words if len(w) > 2}
 
 
@@ -72,23 +75,23 @@ def word_names_site(word, site_words, *, strict=False):
     return False
 
 
-def site_documents(catalog, brand):
-    """Ids of the documents from the sites the ``brand`` words name."""
+def site_documents(catalog: "_Catalog", brand: set[str]) -> set[str]:
+    """Ids of the documents from the sites the ``brand`` words name, or whose
+    title names the product ("Youtube (support.google.com)" for @TeamYouTube)."""
     sites = {
         site
         for site in catalog.sites
         if any(word_names_site(word, (site,)) for word in brand)
     }
-    return set().union(*(catalog.by_site[site] for site in sites))
+    found = set().union(*(catalog.by_site[site] for site in sites))
+    for word in brand:
+        found |= catalog.by_title_word.get(word, set())
+    return found
 
 
-def documents(lang):
-    """``{doc_id: {"doc", "site_words", "paragraphs"}}`` for ``lang``, with
-    word document frequencies in ``.df`` and every site word in ``.sites``."""
-    from django.db.models import Count, Max
-
-    from search.models import SearchDocument
-
+def documents(lang: str) -> "_Catalog":
+    """``{doc_id: {"doc", "site_words"}}`` for ``lang``, with every site word
+    in ``.sites`` and the documents of each in ``.by_site``."""
     rows = SearchDocument.objects.filter(lang=lang).exclude(kind="topic", solved=False)
     state = rows.aggregate(n=Count("pk"), last=Max("indexed_at"))
     key = (lang, state["n"], state["last"])
@@ -97,17 +100,7 @@ def documents(lang):
         if cached is None or cached.key != key:
             cached = _Catalog(
                 key,
-                rows.only(
-                    "doc_id",
-                    "kind",
-                    "title",
-                    "body",
-                    "url",
-                    "source",
-                    "lang",
-                    "category",
-                    "solved",
-                ),
+                rows.only("doc_id", "kind", "title", "url", "source", "lang", "solved"),
             )
             _cache[lang] = cached
         return cached
@@ -117,41 +110,25 @@ class _Catalog(dict):
     def __init__(self, key, rows):
         super().__init__()
         self.key = key
-        self.df = {}
         for doc in rows:
-            site = _site(doc)
-            body = doc.body or ""
-            self[doc.doc_id] = {
-                "doc": doc,
-                "site_words": _site_words(site, doc.category),
-                "paragraphs": max(1, len([p for p in body.split("\n\n") if p.strip()])),
-            }
-            for word in set(_WORD.findall(f"{doc.title} {body}".lower())):
-                self.df[word] = self.df.get(word, 0) + 1
+            self[doc.doc_id] = {"doc": doc, "site_words": _site_words(_site(doc))}
         self.by_site = {}
+        self.by_title_word = {}
         for doc_id, info in self.items():
+            title = _DOMAIN.sub("", info["doc"].title or "").lower()
+            for word in _WORD.findall(title):
+                if len(word) > 3:
+                    self.by_title_word.setdefault(word, set()).add(doc_id)
             for word in info["site_words"]:
                 self.by_site.setdefault(word, set()).add(doc_id)
         self.sites = set(self.by_site)
+        hosts = Counter(_site(info["doc"]) for info in self.values())
+        hosts.pop("", None)
+        # Several products: articles labelled with several hosts, most of them.
+        self.several_products = len(hosts) >= 2 and sum(hosts.values()) * 2 >= len(self)
 
 
-def keywords(query, catalog):
-    """The post's rare words that the documents do contain, in order.
-
-    A long post's common words drown its one telling word; searched alone,
-    "authenticator" or "realm" finds its article.
-    """
-    if not catalog:
-        return ""
-    limit = max(1, KEYWORD_SHARE * len(catalog))
-    seen = []
-    for word in _WORD.findall(query.lower()):
-        if len(word) > 3 and 0 < catalog.df.get(word, 0) <= limit and word not in seen:
-            seen.append(word)
-    return " ".join(seen)
-
-
-def named_sites(query, catalog):
+def named_sites(query: str, catalog: "_Catalog") -> set[str]:
     """Words of the post naming a site of the catalog ("my minecraft realm")."""
     if not catalog:
         return set()
