@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "forum.apps.CommunityForumConfig",
     "search.apps.SearchConfig",
     "social_redirect.apps.SocialRedirectConfig",
+    "status.apps.StatusConfig",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "machina.core.context_processors.metadata",
                 "config.context_processors.site",
+                "status.context_processors.open_incidents",
             ],
         },
     },

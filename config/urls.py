@@ -19,6 +19,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("search.api_urls")),
     path("", include("social_redirect.api_urls")),
+    path("", include("status.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("forum/", include(machina_urls)),
     path("", include("search.urls")),
     path("", include("social_redirect.urls")),
+    path("", include("status.urls")),
     path("", include("kb.urls")),
     # Wagtail serves the knowledge base pages (/<lang>/kb/<category>/<article>/).
     path("", include(wagtail_urls)),

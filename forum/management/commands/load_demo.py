@@ -43,6 +43,7 @@ DEMO_PARTS = [
     ("kb.demo", "load_demo_articles"),
     ("forum.demo", "load_demo_topics"),
     ("social_redirect.demo", "load_demo_social"),
+    ("status.demo", "load_demo_status"),
 ]
 
 

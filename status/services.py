@@ -1,0 +1,501 @@
+"""Writes of the status app: incidents, subscribers, spike alerts, and the one
+function every status e-mail goes through."""
+
+import logging
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Min, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from config import roles
+from kb.services import kb_cache_invalidate
+from social_redirect.models import Mention, Ticket
+from status import spikes
+from status.models import (
+    Component,
+    Incident,
+    IncidentComponent,
+    IncidentUpdate,
+    SpikeAlert,
+    State,
+    Subscriber,
+)
+from status.selectors import BANNER_CACHE_KEY
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "status.subscriber.confirm"
+UNSUBSCRIBE_SALT = "status.subscriber.unsubscribe"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+# --- Mail -----------------------------------------------------------------------
+
+
+def _mail_send(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    kind: str,
+    language: str | None = None,
+    headers: dict | None = None,
+) -> bool:
+    """Every status e-mail leaves through here (same signature as the site's
+    mail queue, which will replace this body). A failure is logged, never
+    raised: an incident update is saved even when the mail server is down."""
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers or {},
+    )
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001  (any transport error: SMTP, DNS, socket)
+        logger.exception("status mail %s to %s failed", kind, to)
+        return False
+    return True
+
+
+def _absolute(path):
+    return settings.SITE_URL + path
+
+
+def _lang_url(name, lang, *args, query=None):
+    with translation.override(lang):
+        url = reverse(name, args=args)
+    return url + (f"?{urlencode(query)}" if query else "")
+
+
+# --- Incidents ------------------------------------------------------------------
+
+
+def _set_states(incident, states):
+    """``states``: Component -> state; operational or missing means not affected."""
+    keep = []
+    for component, state in states.items():
+        if not state or state == State.OPERATIONAL:
+            continue
+        IncidentComponent.objects.update_or_create(
+            incident=incident, component=component, defaults={"state": state}
+        )
+        keep.append(component.pk)
+    incident.affected.exclude(component_id__in=keep).delete()
+
+
+def _banner_changed():
+    def drop():
+        cache.delete(BANNER_CACHE_KEY)
+        # Cached KB pages carry the banner too.
+        kb_cache_invalidate()
+
+    transaction.on_commit(drop)
+
+
+def _notify(update):
+    # Local import: status.tasks imports this module (mail, tokens).
+    from status.tasks import incident_update_notify
+
+    transaction.on_commit(lambda: incident_update_notify.enqueue(update.pk))
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    author,
+    kind: str,
+    title_fr: str,
+    title_en: str,
+    status: str,
+    started_at: datetime,
+    states: dict,
+    message_fr: str,
+    message_en: str,
+    scheduled_end: datetime | None = None,
+    resolved_at: datetime | None = None,
+    postmortem_fr: str = "",
+    postmortem_en: str = "",
+    kb_article=None,
+    alert: SpikeAlert | None = None,
+) -> Incident:
+    if status == Incident.Status.RESOLVED and resolved_at is None:
+        resolved_at = timezone.now()
+    incident = Incident.objects.create(
+        kind=kind,
+        title_fr=title_fr,
+        title_en=title_en,
+        status=status,
+        started_at=started_at,
+        scheduled_end=scheduled_end,
+        resolved_at=resolved_at,
+        postmortem_fr=postmortem_fr,
+        postmortem_en=postmortem_en,
+        kb_article=kb_article,
+        created_by=author if getattr(author, "pk", None) else None,
+    )
+    _set_states(incident, states)
+    update = IncidentUpdate.objects.create(
+        incident=incident,
+        status=status,
+        body_fr=message_fr,
+        body_en=message_en,
+        author=incident.created_by,
+    )
+    if alert is not None:
+        SpikeAlert.objects.filter(pk=alert.pk).update(incident=incident)
+    _notify(update)
+    _banner_changed()
+    return incident
+
+
+@transaction.atomic
+def incident_change(
+    *,
+    incident: Incident,
+    author,
+    kind: str,
+    title_fr: str,
+    title_en: str,
+    status: str,
+    started_at: datetime,
+    states: dict,
+    message_fr: str = "",
+    message_en: str = "",
+    scheduled_end: datetime | None = None,
+    resolved_at: datetime | None = None,
+    postmortem_fr: str = "",
+    postmortem_en: str = "",
+    kb_article=None,
+) -> IncidentUpdate | None:
+    """Edit an incident; a message or a change of status publishes a timed
+    update (mailed to subscribers). Returns that update, if any."""
+    if status == Incident.Status.RESOLVED and resolved_at is None:
+        resolved_at = incident.resolved_at or timezone.now()
+    if resolved_at is not None:
+        status = Incident.Status.RESOLVED
+    status_changed = status != incident.status
+    for name, value in {
+        "kind": kind,
+        "title_fr": title_fr,
+        "title_en": title_en,
+        "status": status,
+        "started_at": started_at,
+        "scheduled_end": scheduled_end,
+        "resolved_at": resolved_at,
+        "postmortem_fr": postmortem_fr,
+        "postmortem_en": postmortem_en,
+        "kb_article": kb_article,
+    }.items():
+        setattr(incident, name, value)
+    incident.save()
+    _set_states(incident, states)
+    update = None
+    if message_fr or message_en or status_changed:
+        update = IncidentUpdate.objects.create(
+            incident=incident,
+            status=status,
+            body_fr=message_fr,
+            body_en=message_en,
+            author=author if getattr(author, "pk", None) else None,
+        )
+        _notify(update)
+    _banner_changed()
+    return update
+
+
+# --- Subscribers ----------------------------------------------------------------
+
+
+def subscriber_token(subscriber: Subscriber, salt: str) -> str:
+    return signing.dumps({"id": subscriber.pk, "e": subscriber.email}, salt=salt)
+
+
+def _subscriber_from_token(token, salt, max_age=None):
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Subscriber.objects.filter(pk=data.get("id"), email=data.get("e")).first()
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return _absolute(
+        _lang_url(
+            "status:unsubscribe",
+            subscriber.language,
+            subscriber_token(subscriber, UNSUBSCRIBE_SALT),
+        )
+    )
+
+
+def _unsubscribe_headers(subscriber):
+    url = unsubscribe_url(subscriber)
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def subscriber_subscribe(
+    *, email: str, language: str, components: list[Component]
+) -> Subscriber:
+    """Record the request and mail a confirmation link; nothing else is ever
+    sent before the address is confirmed (double opt-in)."""
+    email = email.strip().lower()
+    subscriber, _created = Subscriber.objects.get_or_create(
+        email=email, defaults={"language": language}
+    )
+    subscriber.language = language
+    subscriber.save(update_fields=["language"])
+    subscriber.components.set(components)
+    confirm_url = _absolute(
+        _lang_url(
+            "status:confirm", language, subscriber_token(subscriber, CONFIRM_SALT)
+        )
+    )
+    with translation.override(language):
+        subject = render_to_string("status/email/confirm_subject.txt").strip()
+        body = render_to_string(
+            "status/email/confirm.txt",
+            {
+                "confirm_url": confirm_url,
+                "unsubscribe_url": unsubscribe_url(subscriber),
+                "components": components,
+                "SITE_NAME": settings.SITE_NAME,
+            },
+        )
+    _mail_send(
+        to=[email],
+        subject=subject,
+        body=body,
+        kind="status_confirm",
+        language=language,
+        headers=_unsubscribe_headers(subscriber),
+    )
+    return subscriber
+
+
+def subscriber_confirm(*, token: str) -> Subscriber | None:
+    subscriber = _subscriber_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+    if subscriber is not None and subscriber.confirmed_at is None:
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["confirmed_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> bool:
+    subscriber = _subscriber_from_token(token, UNSUBSCRIBE_SALT)
+    if subscriber is None:
+        return False
+    subscriber.delete()
+    return True
+
+
+def incident_update_mail(*, update: IncidentUpdate) -> int:
+    """Mail one update to every confirmed subscriber of an affected component
+    (or of everything), each in their language. Returns the number sent."""
+    incident = update.incident
+    affected = list(incident.affected.values_list("component_id", flat=True))
+    subscribers = (
+        Subscriber.objects.filter(confirmed_at__isnull=False)
+        .filter(Q(components__isnull=True) | Q(components__in=affected))
+        .distinct()
+    )
+    is_first = not incident.updates.filter(created_at__lt=update.created_at).exists()
+    sent = 0
+    for subscriber in subscribers:
+        lang = subscriber.language
+        title, title_lang = incident.title_in(lang)
+        body, body_lang = update.body_in(lang)
+        context = {
+            "incident": incident,
+            "title": title,
+            "body": body,
+            "translated_later": title_lang != lang or (body and body_lang != lang),
+            "status_label": Incident.Status(update.status).label,
+            "is_first": is_first,
+            "incident_url": _absolute(_lang_url("status:incident", lang, incident.pk)),
+            "unsubscribe_url": unsubscribe_url(subscriber),
+            "components": [a.component for a in incident.affected.all()],
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        with translation.override(lang):
+            subject = render_to_string("status/email/update_subject.txt", context)
+            body_text = render_to_string("status/email/update.txt", context)
+        sent += _mail_send(
+            to=[subscriber.email],
+            subject=" ".join(subject.split()),
+            body=body_text,
+            kind="status_update",
+            language=lang,
+            headers=_unsubscribe_headers(subscriber),
+        )
+    return sent
+
+
+# --- Spike alerts ---------------------------------------------------------------
+
+
+def _component_keywords():
+    return {c.slug: c.keyword_list() for c in Component.objects.all()}
+
+
+def _events(now):
+    ranges = spikes.history_ranges(now)
+    when = Q()
+    for start, end in ranges:
+        when |= Q(posted_at__gt=start, posted_at__lte=end)
+    components = _component_keywords()
+    events = []
+    mentions = Mention.objects.filter(when).only(
+        "pk", "posted_at", "text", "lang", "target_url", "unhappiness"
+    )
+    for mention in mentions.iterator():
+        events.append(
+            spikes.Event(
+                kind="mention",
+                pk=mention.pk,
+                at=mention.posted_at,
+                topics=spikes.topics_for(
+                    mention.text,
+                    mention.lang or "fr",
+                    target_url=mention.target_url,
+                    components=components,
+                ),
+                unhappy=spikes.is_unhappy(mention.unhappiness),
+                text=mention.text,
+            )
+        )
+    ticket_when = Q()
+    for start, end in ranges:
+        ticket_when |= Q(created_at__gt=start, created_at__lte=end)
+    tickets = Ticket.objects.filter(ticket_when).only(
+        "pk", "created_at", "subject", "category", "language"
+    )
+    for ticket in tickets.iterator():
+        events.append(
+            spikes.Event(
+                kind="ticket",
+                pk=ticket.pk,
+                at=ticket.created_at,
+                topics=spikes.topics_for(
+                    ticket.subject,
+                    ticket.language,
+                    category=ticket.category,
+                    components=components,
+                ),
+                # Someone who opens a ticket has a problem, whatever the tone.
+                unhappy=True,
+                text=ticket.subject,
+            )
+        )
+    return events
+
+
+def likely_component(spike) -> Component | None:
+    if spike.topic.startswith("component:"):
+        slug = spike.topic.split(":", 1)[1]
+        return Component.objects.filter(slug=slug).first()
+    counts = {}
+    for event in spike.events:
+        for topic in event.topics:
+            if topic.startswith("component:"):
+                counts[topic] = counts.get(topic, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return Component.objects.filter(slug=best.split(":", 1)[1]).first()
+
+
+def spike_alert_url(alert: SpikeAlert, lang: str = "fr") -> str:
+    """The new-incident form prefilled from this alert."""
+    return _lang_url("status:incident_create", lang, query={"alert": alert.pk})
+
+
+def _staff_emails():
+    User = get_user_model()
+    users = User.objects.filter(is_active=True).filter(
+        Q(is_staff=True) | Q(groups__name=roles.STAFF)
+    )
+    return sorted({u.email for u in users.distinct() if u.email})
+
+
+def _spike_alert_mail(alert, spike):
+    to = _staff_emails()
+    if not to:
+        return
+    lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        body = render_to_string(
+            "status/email/spike.txt",
+            {
+                "alert": alert,
+                "samples": [e.text for e in spike.events[:5]],
+                "incident_url": _absolute(spike_alert_url(alert, lang)),
+                "SITE_NAME": settings.SITE_NAME,
+            },
+        )
+        subject = render_to_string("status/email/spike_subject.txt", {"alert": alert})
+    _mail_send(
+        to=to,
+        subject=" ".join(subject.split()),
+        body=body,
+        kind="status_spike",
+        language=lang,
+    )
+
+
+def spikes_detect(*, now: datetime | None = None, notify: bool = True) -> list:
+    """Run detection once. Returns ``(spike, alert, created)`` per spike; a
+    spike that continues a recent alert's burst does not raise a new one."""
+    now = now or timezone.now()
+    first = Mention.objects.aggregate(first=Min("posted_at"))["first"]
+    index = spikes.EventIndex(_events(now))
+    found = spikes.detect(index, now, history_start=first)
+    recent = list(
+        SpikeAlert.objects.filter(created_at__gte=now - spikes.ALERT_COOLDOWN)
+    )
+    out = []
+    for spike in found:
+        created = spikes.is_new_alert(spike, recent)
+        if created:
+            alert = SpikeAlert.objects.create(
+                topic=spike.topic[:200],
+                window_minutes=spike.window,
+                count=spike.count,
+                expected=spike.expected,
+                p_value=spike.p_value,
+                window_end=spike.window_end,
+                mention_ids=spike.mention_ids,
+                ticket_ids=spike.ticket_ids,
+                component=likely_component(spike),
+                created_at=now,
+            )
+            recent.append(alert)
+            if notify:
+                _spike_alert_mail(alert, spike)
+        else:
+            alert = next(
+                (
+                    a
+                    for a in recent
+                    if a.topic == spike.topic
+                    or set(a.mention_ids) & set(spike.mention_ids)
+                ),
+                None,
+            )
+        out.append((spike, alert, created))
+    return out
