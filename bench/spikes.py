@@ -16,13 +16,14 @@ as the worker would; the first week only builds history. Prints the detection
 delay per burst and false alarms per simulated week. Targets: outage <= 10 min,
 build-up <= 30 min, no alert for the campaign, < 1 false alarm per week.
 
-Usage: .venv/bin/python bench/spikes.py [--seed 7] [--every 5]
+Usage: .venv/bin/python bench/spikes.py [--seed 7] [--seeds 10] [--every 3]
 """
 
 import argparse
 import math
 import os
 import random
+import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -180,7 +181,7 @@ class Traffic:
                 topics=spikes.topics_for(
                     text, lang, target_url=url, components=COMPONENTS
                 ),
-                unhappy=spikes.is_unhappy(score),
+                problem=spikes.is_problem(text, lang, score),
                 text=text,
             )
         )
@@ -237,28 +238,23 @@ def _poisson(rng, lam):
     return k
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--every", type=int, default=3, help="minutes between runs")
-    args = parser.parse_args()
-
+def run(seed, every, verbose=True):
+    """One simulated month; returns (delays by burst number, false alarms/week)."""
+    say = print if verbose else (lambda *a, **k: None)
     began = time.perf_counter()
-    traffic = Traffic(args.seed)
+    traffic = Traffic(seed)
     traffic.normal()
     traffic.bursts()
     index = spikes.EventIndex(traffic.events)
     generated = time.perf_counter() - began
-    total = len(traffic.events)
-    unhappy = len(index.events)
-    print(
-        f"generated {total} mentions over {DAYS} days ({unhappy} unhappy, "
-        f"{sum(1 for b in traffic.burst_of.values() if b != 3)} in the two "
-        f"problem bursts) in {generated:.1f} s"
+    say(
+        f"seed {seed}: generated {len(traffic.events)} mentions over {DAYS} days "
+        f"({len(index.events)} counted as problem reports, "
+        f"{sum(1 for b in traffic.burst_of.values() if b != 3)} in the two problem "
+        f"bursts) in {generated:.1f} s"
     )
-
     first_run = START + timedelta(days=7)
-    now, step = first_run, timedelta(minutes=args.every)
+    now, step = first_run, timedelta(minutes=every)
     end = START + timedelta(days=DAYS)
     alerts = []  # (time, spike, burst number or None)
     recent = []
@@ -277,27 +273,29 @@ def main():
         recent = [s for s in recent if now - s.window_end < spikes.ALERT_COOLDOWN]
         now += step
     detect_seconds = time.perf_counter() - began
-    print(
-        f"{runs} detection runs (every {args.every} min, weeks 2-{DAYS / 7:.1f}) "
+    say(
+        f"{runs} detection runs (every {every} min, days 8-{DAYS}) "
         f"in {detect_seconds:.1f} s ({1000 * detect_seconds / runs:.1f} ms/run)"
     )
-    print()
     targets = {1: 10, 2: 30, 3: None}
+    delays = {}
     for number, (name, (start, _minutes)) in enumerate(BURSTS.items(), 1):
         hits = [(t, s) for t, s, b in alerts if b == number]
         target = targets[number]
         if target is None:
+            delays[number] = len(hits)
             verdict = "OK" if not hits else "FAIL"
-            print(f"{name:24} alerts: {len(hits)}  (target: none) {verdict}")
+            say(f"  {name:24} alerts: {len(hits)}  (target: none) {verdict}")
             continue
         if not hits:
-            print(f"{name:24} NOT DETECTED (target <= {target} min) FAIL")
+            delays[number] = None
+            say(f"  {name:24} NOT DETECTED (target <= {target} min) FAIL")
             continue
         at, spike = hits[0]
-        delay = (at - start).total_seconds() / 60
+        delay = delays[number] = (at - start).total_seconds() / 60
         verdict = "OK" if delay <= target else "FAIL"
-        print(
-            f"{name:24} detected after {delay:4.0f} min (target <= {target}) "
+        say(
+            f"  {name:24} detected after {delay:3.0f} min (target <= {target}) "
             f"{verdict}  topic={spike.topic} count={spike.count} "
             f"expected={spike.expected:.2f} window={spike.window} min"
         )
@@ -305,14 +303,50 @@ def main():
     weeks = (end - first_run).total_seconds() / (7 * 86400)
     rate = len(false_alarms) / weeks
     verdict = "OK" if rate < 1 else "FAIL"
-    print(
-        f"false alarms: {len(false_alarms)} in {weeks:.1f} weeks = {rate:.2f}/week "
+    say(
+        f"  false alarms: {len(false_alarms)} in {weeks:.1f} weeks = {rate:.2f}/week "
         f"(target < 1) {verdict}"
     )
     for at, spike in false_alarms[:10]:
-        print(
-            f"  {at:%a %d %H:%M} topic={spike.topic} count={spike.count} "
+        say(
+            f"    {at:%a %d %H:%M} topic={spike.topic} count={spike.count} "
             f"expected={spike.expected:.2f} window={spike.window}"
+        )
+    return delays, rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="simulate this many months (seed, seed+1…)"
+    )
+    parser.add_argument("--every", type=int, default=3, help="minutes between runs")
+    args = parser.parse_args()
+    results = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        results.append(run(seed, args.every))
+        print()
+    if args.seeds > 1:
+        n = len(results)
+        outage = [d[1] for d, _r in results if d[1] is not None]
+        build = [d[2] for d, _r in results if d[2] is not None]
+        print(f"over {n} simulated months:")
+        print(
+            f"  sharp outage   detected {len(outage)}/{n}, within 10 min "
+            f"{sum(d <= 10 for d in outage)}/{n}, median delay "
+            f"{statistics.median(outage) if outage else float('nan'):.0f} min"
+        )
+        print(
+            f"  slow build-up  detected {len(build)}/{n}, within 30 min "
+            f"{sum(d <= 30 for d in build)}/{n}, median delay "
+            f"{statistics.median(build) if build else float('nan'):.0f} min"
+        )
+        print(f"  happy campaign alerts: {sum(d[3] for d, _r in results)}")
+        rates = [r for _d, r in results]
+        print(
+            f"  false alarms per week: mean {statistics.mean(rates):.2f}, "
+            f"worst month {max(rates):.2f}"
         )
 
 

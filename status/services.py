@@ -375,7 +375,9 @@ def _events(now):
                     target_url=mention.target_url,
                     components=components,
                 ),
-                unhappy=spikes.is_unhappy(mention.unhappiness),
+                problem=spikes.is_problem(
+                    mention.text, mention.lang, mention.unhappiness
+                ),
                 text=mention.text,
             )
         )
@@ -398,7 +400,7 @@ def _events(now):
                     components=components,
                 ),
                 # Someone who opens a ticket has a problem, whatever the tone.
-                unhappy=True,
+                problem=True,
                 text=ticket.subject,
             )
         )

@@ -1,16 +1,19 @@
-"""Spike detection: more unhappy posts about a topic than usual for that hour.
+"""Spike detection: more problem posts about a topic than usual for that hour.
 
 Pure functions over ``Event`` rows, so the same code runs on the database
 (``status.services.spikes_detect``) and on generated traffic (``bench/spikes.py``).
 
-For each topic and each sliding window (10, 30 and 120 minutes) ending now,
-the count of unhappy posts is compared with the count expected at this hour
-of the week: the mean over the same window in each of the previous weeks,
-shifted by -1 h, 0 and +1 h so that a quiet minute last week does not make
-any post look abnormal. A floor keeps a topic that was never mentioned from
-alarming on its first few posts. The test is the Poisson tail probability
-P(X >= count | expected); a spike is a tail below ``ALPHA``. Many topics and
-windows are tested every few minutes, hence the very small ``ALPHA``.
+For each topic and each sliding window (10 minutes to 2 hours) ending now, the
+count of problem posts (unhappy or flat, not pleased) is compared with the
+count expected at this hour of the week: the topic's rate in the previous weeks
+from an hour before to an hour after the same time, taken at the upper bound of
+its confidence interval (a few weeks of a quiet topic say little). A floor keeps
+a topic never mentioned before from alarming on its first few posts. The test
+is the Poisson tail probability P(X >= count | expected); a spike is a tail
+below its family's threshold. Every run tests each topic in five windows,
+every few minutes, hence very small thresholds; words are hundreds of topics
+while components, categories and articles are a few dozen, so words get a
+threshold a hundred times smaller (a Bonferroni-style share of one budget).
 """
 
 import math
@@ -19,16 +22,17 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from search.analysis import is_stop_word, words
-from social_redirect.triage.unhappiness import UNHAPPY_THRESHOLD
+from social_redirect.triage.unhappiness import UNHAPPY_THRESHOLD, french_score
 
 WINDOWS = (10, 20, 30, 60, 120)  # minutes
 WEEKS = 4
 SHIFTS = (-60, 0, 60)  # minutes around the same time of the week
-# Expected unhappy posts per hour for a topic, at the least.
+# Expected problem posts per hour for a topic, at the least.
 FLOOR_PER_HOUR = 0.6
-ALPHA = 1e-6
+ALPHA = {"structured": 1e-5, "word": 1e-7}
 WEEK = timedelta(days=7)
 # Words every post about us shares: they say nothing about what broke.
 _IGNORED = frozenset(
@@ -61,7 +65,7 @@ class Event:
     pk: int
     at: datetime
     topics: frozenset
-    unhappy: bool
+    problem: bool
     text: str = ""
 
 
@@ -140,8 +144,28 @@ def topics_for(text, lang="fr", *, target_url="", category="", components=None):
     return frozenset(topics)
 
 
-def is_unhappy(score):
-    return score >= UNHAPPY_THRESHOLD
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+# Above this, a post reads pleased (a campaign, thanks), not a problem report.
+PLEASED = 0.15
+
+
+def is_problem(text, lang, unhappiness):
+    """Does this post count towards a spike? Unhappy posts do, and so do flat
+    ones ("mon site est hors service" carries no angry word); pleased posts do
+    not, so a happy marketing campaign never looks like an outage."""
+    if unhappiness >= UNHAPPY_THRESHOLD:
+        return True
+    clean = re.sub(r"https?://\S+|@\w+", " ", text or "")
+    tone = _vader().polarity_scores(clean)["compound"]
+    if lang == "fr":
+        tone = max(tone, french_score(clean))
+    return tone <= PLEASED
 
 
 def poisson_tail(count, expected):
@@ -162,14 +186,14 @@ def poisson_tail(count, expected):
 
 
 class EventIndex:
-    """Unhappy events by topic, sorted by time, for fast window counts."""
+    """Problem posts by topic, sorted by time, for fast window counts."""
 
     def __init__(self, events):
-        unhappy = sorted((e for e in events if e.unhappy), key=lambda e: e.at)
-        self.events = unhappy
-        self.times = [e.at for e in unhappy]
+        problems = sorted((e for e in events if e.problem), key=lambda e: e.at)
+        self.events = problems
+        self.times = [e.at for e in problems]
         by_topic = defaultdict(list)
-        for event in unhappy:
+        for event in problems:
             for topic in event.topics:
                 by_topic[topic].append(event)
         self.by_topic = {t: ([e.at for e in evs], evs) for t, evs in by_topic.items()}
@@ -204,19 +228,33 @@ def history_ranges(now):
     return ranges
 
 
+def poisson_upper(count, z=1.2816):
+    """Upper confidence bound (one-sided, 90 % for the default ``z``) of a
+    Poisson mean after observing ``count`` (Wilson-Hilferty chi-square)."""
+    k = 2 * count + 2
+    return k / 2 * (1 - 2 / (9 * k) + z * math.sqrt(2 / (9 * k))) ** 3
+
+
 def expected_count(index, topic, now, minutes, history_start):
-    """Mean count of ``topic`` over the same window in the previous weeks, with
-    the floor; weeks before ``history_start`` (no data yet) are left out."""
-    window = timedelta(minutes=minutes)
-    samples = []
+    """Posts expected for ``topic`` in a window this long at this time of the
+    week: its rate over the previous weeks from an hour before to an hour
+    after the same time (steadier than short samples), scaled to the window,
+    with the floor. The rate is the upper confidence bound of what was seen,
+    not the mean: two or three weeks of history say little about a quiet
+    topic, and a busy day is not an incident. Weeks before ``history_start``
+    (no data yet) are left out."""
+    before = timedelta(minutes=-min(SHIFTS) + minutes)
+    after = timedelta(minutes=max(SHIFTS))
+    span = (before + after).total_seconds() / 60
+    seen = weeks = 0
     for week in range(1, WEEKS + 1):
-        for shift in SHIFTS:
-            end = now - week * WEEK + timedelta(minutes=shift)
-            if history_start is not None and end - window < history_start:
-                continue
-            samples.append(index.count(topic, end - window, end))
-    mean = sum(samples) / len(samples) if samples else 0.0
-    return max(mean, FLOOR_PER_HOUR * minutes / 60)
+        center = now - week * WEEK
+        if history_start is not None and center - before < history_start:
+            continue
+        weeks += 1
+        seen += index.count(topic, center - before, center + after)
+    rate = poisson_upper(seen) / (weeks * span) if weeks else 0.0
+    return max(rate * minutes, FLOOR_PER_HOUR * minutes / 60)
 
 
 def detect(index, now, *, history_start=None):
@@ -236,7 +274,8 @@ def detect(index, now, *, history_start=None):
                 continue
             expected = expected_count(index, topic, now, minutes, history_start)
             p_value = poisson_tail(count, expected)
-            if p_value < ALPHA and (topic not in best or p_value < best[topic].p_value):
+            alpha = ALPHA["structured" if ":" in topic else "word"]
+            if p_value < alpha and (topic not in best or p_value < best[topic].p_value):
                 best[topic] = Spike(
                     topic=topic,
                     count=count,
