@@ -2,18 +2,23 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from status.demo import load_demo_status
+from status.demo import DEMO_COMPONENTS
 from status.models import Component
 from status.services import incident_create
 
 
-class _Quiet:
-    def write(self, *_args, **_kwargs):
-        pass
-
-
 def demo_components():
-    load_demo_status(_Quiet())
+    """The five demo components (no demo incident)."""
+    for position, (slug, name_fr, name_en, keywords) in enumerate(DEMO_COMPONENTS):
+        Component.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name_fr": name_fr,
+                "name_en": name_en,
+                "keywords": keywords,
+                "position": position,
+            },
+        )
     return {c.slug: c for c in Component.objects.all()}
 
 

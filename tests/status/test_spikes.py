@@ -85,6 +85,16 @@ def test_burst_through_the_webhook_prints_one_spike_and_mails_staff(client, caps
     assert staff_mail.to == ["astreinte@example.org"]
     assert f"/fr/status/incidents/new/?alert={alert.pk}" in staff_mail.body
 
+    # The community manager sees it on the dashboard, one click from an incident.
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    dashboard = client.get("/fr/social/").content.decode()
+    assert f'id="spike-{alert.pk}"' in dashboard
+    assert "Internet et box" in dashboard
+    assert f'href="/fr/status/incidents/new/?alert={alert.pk}"' in dashboard
+    form = client.get(f"/fr/status/incidents/new/?alert={alert.pk}").content.decode()
+    assert "Perturbation : Internet et box" in form
+    assert "la box" in form  # sample posts prefilled in the first update
+
     # The next run sees the same burst: no second alert, no second mail.
     call_command("social_spikes")
     again = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

@@ -129,3 +129,18 @@ def test_resolved_incident_leaves_the_banner_and_shows_its_post_mortem(
     assert f"/fr/status/incidents/{incident.pk}/" in status
     assert client.get("/api/status").json()["incidents"] == []
     assert Incident.objects.count() == 1
+
+
+def test_demo_loader_is_idempotent_and_fills_the_history(client):
+    from io import StringIO
+
+    from status.demo import load_demo_status
+
+    for _ in range(2):
+        load_demo_status(StringIO())
+    assert Incident.objects.count() == 1
+    html = client.get("/en/status/").content.decode()
+    assert "E-mail: messages delivered late" in html
+    incident = Incident.objects.get()
+    page = client.get(f"/fr/status/incidents/{incident.pk}/").content.decode()
+    assert "Post-mortem" in page and "aucun n’a été perdu" in page
