@@ -14,4 +14,6 @@ urlpatterns = [
     path("status/subscribe/", views.subscribe, name="subscribe"),
     path("status/subscribe/<str:token>/", views.confirm, name="confirm"),
     path("status/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Beside the social dashboard; lives here with the charts it shares.
+    path("social/digest/", views.digest, name="digest"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from config import roles
 from config.ratelimit import ratelimit
 from social_redirect.models import Mention
+from status import digest as digest_reads
 from status import selectors, services
 from status.forms import IncidentForm, SubscribeForm
 from status.models import Incident, SpikeAlert, State
@@ -275,3 +276,11 @@ def api_status(request):
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=30"
     return response
+
+
+@never_cache
+@_managers_only
+@require_safe
+def digest(request):
+    """The escalation digest for internal teams: the last 24 hours and 7 days."""
+    return render(request, "status/digest.html", digest_reads.digest())
