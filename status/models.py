@@ -229,3 +229,40 @@ class SpikeAlert(models.Model):
 
     def __str__(self):
         return f"{self.topic}: {self.count} / {self.expected:.1f}"
+
+
+class IncidentMention(models.Model):
+    """A mention answered as part of an incident's group, for the follow-up."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="mentions"
+    )
+    mention = models.ForeignKey(
+        "social_redirect.Mention", on_delete=models.CASCADE, related_name="+"
+    )
+    link = models.ForeignKey(
+        "social_redirect.RedirectLink",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "mention"], name="status_incident_mention"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.mention_id}"

@@ -2,7 +2,7 @@
 function every status e-mail goes through."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,11 +19,15 @@ from django.utils import timezone, translation
 from config import roles
 from kb.services import kb_cache_invalidate
 from social_redirect.models import Mention, Ticket
+from social_redirect.services.links import link_create
+from social_redirect.services.mentions import mention_mark_replied, short_url
+from social_redirect.services.replies import reply_draft
 from status import spikes
 from status.models import (
     Component,
     Incident,
     IncidentComponent,
+    IncidentMention,
     IncidentUpdate,
     SpikeAlert,
     State,
@@ -501,3 +505,115 @@ def spikes_detect(*, now: datetime | None = None, notify: bool = True) -> list:
             )
         out.append((spike, alert, created))
     return out
+
+
+# --- Replying during an incident ------------------------------------------------
+
+# When the next update is promised in replies, after the latest one.
+NEXT_UPDATE_MINUTES = 30
+# A group-acknowledged link is an incident page, not an article: the value is
+# stored as is (RedirectLink.kind has no choice for it; nothing reads it back).
+INCIDENT_LINK_KIND = "incident"
+MATCH_LIMIT = 500
+
+_REPLY = {
+    ("ack", "fr"): (
+        "{name} Bonjour, nous sommes au courant : « {title} ». Nos équipes sont "
+        "dessus, prochain point vers {next}. Suivez l’incident ici : {link}"
+    ),
+    ("ack", "en"): (
+        '{name} Hi, we know about it: "{title}". Our teams are on it, next update '
+        "around {next}. Follow the incident here: {link}"
+    ),
+    ("followup", "fr"): (
+        "{name} Bonne nouvelle : « {title} » est résolu. Si le souci persiste chez "
+        "vous, dites-le-nous depuis cette page : {link}"
+    ),
+    ("followup", "en"): (
+        '{name} Good news: "{title}" is resolved. If it still fails for you, tell '
+        "us from this page: {link}"
+    ),
+}
+
+
+def _incident_topics(incident):
+    topics = {f"component:{a.component.slug}" for a in incident.affected.all()}
+    if incident.kb_article_id:
+        topics.add(f"article:{incident.kb_article.url}")
+    return topics
+
+
+def incident_matching_mentions(*, incident: Incident) -> list:
+    """Unanswered mentions since the incident began that are about one of its
+    components (or its pinned article)."""
+    wanted = _incident_topics(incident)
+    if not wanted:
+        return []
+    grouped = IncidentMention.objects.filter(incident=incident).values("mention_id")
+    keywords = _component_keywords()
+    since = incident.started_at - timedelta(minutes=30)
+    candidates = (
+        Mention.objects.filter(status=Mention.Status.NEW, posted_at__gte=since)
+        .exclude(pk__in=grouped)
+        .order_by("posted_at")[:MATCH_LIMIT]
+    )
+    return [
+        m
+        for m in candidates
+        if wanted
+        & spikes.topics_for(
+            m.text, m.lang or "fr", target_url=m.target_url, components=keywords
+        )
+    ]
+
+
+def _next_update(incident):
+    latest = incident.updates.order_by("-created_at").first()
+    base = max(latest.created_at if latest else timezone.now(), timezone.now())
+    moment = timezone.localtime(base + timedelta(minutes=NEXT_UPDATE_MINUTES))
+    # Round up to the quarter hour: people read "vers 14 h 30", not 14 h 27.
+    extra = (-moment.minute) % 15
+    moment = (moment + timedelta(minutes=extra)).replace(second=0, microsecond=0)
+    return moment.strftime("%H h %M") if moment.minute else moment.strftime("%H h")
+
+
+def incident_reply_draft(
+    *, incident: Incident, mention, link, automatic: bool = False
+) -> str:
+    """The reply for one mention of the group: what is known and when the next
+    update comes, or, once resolved, the follow-up. Labelled as automated when
+    it is sent as an automatic acknowledgement."""
+    lang = mention.lang if mention.lang in ("fr", "en") else "en"
+    kind = "followup" if incident.resolved_at else "ack"
+    template = _REPLY[(kind, lang)].replace("{next}", _next_update(incident))
+    return reply_draft(
+        variant="automatic" if automatic else "article",
+        lang=lang,
+        handle=mention.author_handle,
+        link=short_url(link) if link else "",
+        title=incident.title_in(lang)[0],
+        template=template,
+    )
+
+
+@transaction.atomic
+def incident_mentions_acknowledge(*, incident: Incident, user) -> list:
+    """Answer every matching mention at once: one link to the incident page per
+    mention (in its language, funnel counted as usual), all marked replied.
+    Returns the new ``IncidentMention`` rows."""
+    rows = []
+    for mention in incident_matching_mentions(incident=incident):
+        lang = mention.lang if mention.lang in ("fr", "en") else "fr"
+        link = link_create(
+            mention=mention,
+            kind=INCIDENT_LINK_KIND,
+            target_path=_lang_url("status:incident", lang, incident.pk),
+            title=incident.title_in(lang)[0],
+        )
+        mention_mark_replied(mention, user=user)
+        rows.append(
+            IncidentMention.objects.create(
+                incident=incident, mention=mention, link=link, acknowledged_by=user
+            )
+        )
+    return rows

@@ -284,3 +284,54 @@ def api_status(request):
 def digest(request):
     """The escalation digest for internal teams: the last 24 hours and 7 days."""
     return render(request, "status/digest.html", digest_reads.digest())
+
+
+def _reply_rows(incident, rows):
+    return [
+        {
+            "mention": row.mention,
+            "short_url": services.short_url(row.link) if row.link else "",
+            "draft": services.incident_reply_draft(
+                incident=incident, mention=row.mention, link=row.link
+            ),
+        }
+        for row in rows
+    ]
+
+
+@never_cache
+@_managers_only
+@require_http_methods(["POST"])
+def incident_acknowledge(request, pk):
+    """Answer the whole group of mentions matching an open incident at once."""
+    incident = get_object_or_404(Incident, pk=pk)
+    if incident.resolved_at:
+        messages.error(request, _("This incident is resolved: nothing to acknowledge."))
+        return redirect("status:incident_replies", pk=incident.pk)
+    rows = services.incident_mentions_acknowledge(incident=incident, user=request.user)
+    messages.success(
+        request,
+        _("%(count)d mentions acknowledged: post each reply below.")
+        % {"count": len(rows)},
+    )
+    return redirect("status:incident_replies", pk=incident.pk)
+
+
+@never_cache
+@_managers_only
+@require_safe
+def incident_replies(request, pk):
+    """The group's replies: acknowledgements while open, follow-ups once resolved."""
+    incident = get_object_or_404(Incident, pk=pk)
+    rows = incident.mentions.select_related("mention", "link")
+    return render(
+        request,
+        "status/incident_replies.html",
+        {
+            "incident": incident,
+            "replies": _reply_rows(incident, rows),
+            "waiting": []
+            if incident.resolved_at
+            else services.incident_matching_mentions(incident=incident),
+        },
+    )
