@@ -22,6 +22,7 @@ from social_redirect.models import Mention, Ticket
 from social_redirect.services.links import link_create
 from social_redirect.services.mentions import mention_mark_replied, short_url
 from social_redirect.services.replies import reply_draft
+from status import digest as digest_reads
 from status import spikes
 from status.models import (
     Component,
@@ -617,3 +618,26 @@ def incident_mentions_acknowledge(*, incident: Incident, user) -> list:
             )
         )
     return rows
+
+
+# --- Daily digest ---------------------------------------------------------------
+
+
+def digest_mail(*, send: bool = True) -> tuple[list[str], str, str]:
+    """The escalation digest as a plain-text e-mail to staff (the page has the
+    charts). Returns ``(recipients, subject, body)``."""
+    lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        context = digest_reads.digest()
+        context["page_url"] = _absolute(_lang_url("status:digest", lang))
+        context["SITE_NAME"] = settings.SITE_NAME
+        subject = " ".join(
+            render_to_string("status/email/digest_subject.txt", context).split()
+        )
+        body = render_to_string("status/email/digest.txt", context)
+    to = _staff_emails()
+    if send and to:
+        _mail_send(
+            to=to, subject=subject, body=body, kind="status_digest", language=lang
+        )
+    return to, subject, body

@@ -71,3 +71,21 @@ def test_digest_is_for_community_managers_and_staff(client):
     assert client.get(url).status_code == 403
     client.force_login(user_with_role(roles.STAFF))
     assert client.get(url).status_code == 200
+
+
+def test_daily_digest_mail_goes_to_staff_with_the_page_link(capsys):
+    from django.core import mail
+    from django.core.management import call_command
+
+    demo_components()
+    _mentions()
+    user_with_role(roles.STAFF, email="direction@example.org")
+    call_command("social_digest_mail", "--dry-run")
+    assert "direction@example.org" in capsys.readouterr().out
+    assert mail.outbox == []
+    call_command("social_digest_mail")
+    [sent] = mail.outbox
+    assert sent.to == ["direction@example.org"]
+    assert "Synthèse pour les équipes" in sent.subject
+    assert "Internet et box (6)" in sent.body
+    assert "/fr/social/digest/" in sent.body
