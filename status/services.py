@@ -222,18 +222,23 @@ def incident_change(
 # --- Subscribers ----------------------------------------------------------------
 
 
-def subscriber_token(subscriber: Subscriber, salt: str) -> str:
-    return signing.dumps({"id": subscriber.pk, "e": subscriber.email}, salt=salt)
+def subscriber_token(subscriber: Subscriber, salt: str, **extra) -> str:
+    return signing.dumps(
+        {"id": subscriber.pk, "e": subscriber.email, **extra}, salt=salt
+    )
 
 
-def _subscriber_from_token(token, salt, max_age=None):
+def _token_data(token, salt, max_age=None):
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
-        return None
+        return None, None
     if not isinstance(data, dict):
-        return None
-    return Subscriber.objects.filter(pk=data.get("id"), email=data.get("e")).first()
+        return None, None
+    subscriber = Subscriber.objects.filter(
+        pk=data.get("id"), email=data.get("e")
+    ).first()
+    return subscriber, data
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
@@ -257,18 +262,27 @@ def _unsubscribe_headers(subscriber):
 def subscriber_subscribe(
     *, email: str, language: str, components: list[Component]
 ) -> Subscriber:
-    """Record the request and mail a confirmation link; nothing else is ever
-    sent before the address is confirmed (double opt-in)."""
+    """Mail a confirmation link carrying the chosen language and components;
+    nothing else is sent, and nothing about an existing subscription changes,
+    until the link is opened (double opt-in)."""
     email = email.strip().lower()
     subscriber, _created = Subscriber.objects.get_or_create(
         email=email, defaults={"language": language}
     )
-    subscriber.language = language
-    subscriber.save(update_fields=["language"])
-    subscriber.components.set(components)
+    if subscriber.confirmed_at is None:
+        subscriber.language = language
+        subscriber.save(update_fields=["language"])
+        subscriber.components.set(components)
     confirm_url = _absolute(
         _lang_url(
-            "status:confirm", language, subscriber_token(subscriber, CONFIRM_SALT)
+            "status:confirm",
+            language,
+            subscriber_token(
+                subscriber,
+                CONFIRM_SALT,
+                l=language,
+                c=sorted(c.pk for c in components),
+            ),
         )
     )
     with translation.override(language):
@@ -294,15 +308,22 @@ def subscriber_subscribe(
 
 
 def subscriber_confirm(*, token: str) -> Subscriber | None:
-    subscriber = _subscriber_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
-    if subscriber is not None and subscriber.confirmed_at is None:
-        subscriber.confirmed_at = timezone.now()
-        subscriber.save(update_fields=["confirmed_at"])
+    """Open the confirmation link: the address is proven, the preferences in
+    the link apply."""
+    subscriber, data = _token_data(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+    if subscriber is None:
+        return None
+    if data.get("l") in ("fr", "en"):
+        subscriber.language = data["l"]
+    subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
+    subscriber.save(update_fields=["language", "confirmed_at"])
+    if isinstance(data.get("c"), list):
+        subscriber.components.set(Component.objects.filter(pk__in=data["c"]))
     return subscriber
 
 
 def subscriber_unsubscribe(*, token: str) -> bool:
-    subscriber = _subscriber_from_token(token, UNSUBSCRIBE_SALT)
+    subscriber, _data = _token_data(token, UNSUBSCRIBE_SALT)
     if subscriber is None:
         return False
     subscriber.delete()

@@ -102,3 +102,24 @@ def test_bad_email_is_a_form_error(client):
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
     assert mail.outbox == []
+
+
+def test_resubscribing_an_address_changes_nothing_until_confirmed(client):
+    components = demo_components()
+    client.post("/fr/status/subscribe/", {"email": "zoe@example.org"})
+    client.get(_link(mail.outbox[0], "/fr/status/subscribe/"))
+    subscriber = Subscriber.objects.get()
+    assert subscriber.confirmed_at and not subscriber.components.exists()
+    mail.outbox.clear()
+    # Someone else narrows Zoé's subscription to Mobile, in English.
+    client.post(
+        "/en/status/subscribe/",
+        {"email": "zoe@example.org", "components": [components["mobile"].pk]},
+    )
+    subscriber.refresh_from_db()
+    assert subscriber.language == "fr" and not subscriber.components.exists()
+    # Only the link mailed to Zoé applies it.
+    client.get(_link(mail.outbox[0], "/en/status/subscribe/"))
+    subscriber.refresh_from_db()
+    assert subscriber.language == "en"
+    assert list(subscriber.components.all()) == [components["mobile"]]
