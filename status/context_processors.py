@@ -9,7 +9,7 @@ CACHE_SECONDS = 30
 
 
 def open_incidents(request):
-    """``status_banner``: one entry (id, title, url) per open incident."""
+    """``status_banner``: one entry (id, title, url, kind) per open incident."""
     rows = cache.get(BANNER_CACHE_KEY)
     if rows is None:
         try:
@@ -24,9 +24,14 @@ def open_incidents(request):
         return {"status_banner": []}
     lang = (get_language() or "fr")[:2]
     banner = []
-    for pk, title_fr, title_en in rows:
+    for pk, title_fr, title_en, kind in rows:
         title = (title_en or title_fr) if lang == "en" else (title_fr or title_en)
         banner.append(
-            {"id": pk, "title": title, "url": reverse("status:incident", args=[pk])}
+            {
+                "id": pk,
+                "title": title,
+                "kind": kind,
+                "url": reverse("status:incident", args=[pk]),
+            }
         )
     return {"status_banner": banner}

@@ -47,7 +47,7 @@ def open_incident_ids(now=None):
     return list(
         Incident.objects.filter(
             resolved_at__isnull=True, started_at__lte=now
-        ).values_list("pk", "title_fr", "title_en")
+        ).values_list("pk", "title_fr", "title_en", "kind")
     )
 
 

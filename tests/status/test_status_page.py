@@ -144,3 +144,40 @@ def test_demo_loader_is_idempotent_and_fills_the_history(client):
     incident = Incident.objects.get()
     page = client.get(f"/fr/status/incidents/{incident.pk}/").content.decode()
     assert "Post-mortem" in page and "aucun n’a été perdu" in page
+
+
+def test_maintenance_under_way_says_so_in_the_banner(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_incident(
+            kind="maintenance",
+            status="in_progress",
+            title_fr="Mise à jour des serveurs de messagerie",
+            states={demo_components()["email"]: "maintenance"},
+        )
+    html = client.get("/fr/status/").content.decode()
+    assert "Maintenance en cours : Mise à jour des serveurs de messagerie" in html
+    assert "En maintenance" in html
+
+
+def test_planned_maintenance_is_announced_but_not_a_banner(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    open_incident(
+        kind="maintenance",
+        status="scheduled",
+        title_fr="Maintenance du réseau mobile",
+        started_at=timezone.now() + timedelta(days=2),
+        scheduled_end=timezone.now() + timedelta(days=2, hours=2),
+        states={demo_components()["mobile"]: "maintenance"},
+    )
+    html = client.get("/fr/status/").content.decode()
+    assert "Maintenance planifiée" in html and "Maintenance du réseau mobile" in html
+    assert "data-status-incident" not in html
+    assert "Tous les services fonctionnent normalement." in html
+    api = client.get("/api/status").json()
+    assert api["incidents"] == []
+    assert api["planned_maintenance"][0]["title"] == "Maintenance du réseau mobile"
