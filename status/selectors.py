@@ -17,7 +17,8 @@ from status.models import (
 )
 
 HISTORY_DAYS = 90
-BANNER_CACHE_KEY = "status:open-incidents"
+# Versioned: the cached rows change shape with the code.
+BANNER_CACHE_KEY = "status:open-incidents:v2"
 
 
 def _with_details(queryset):
