@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "support.apps.SupportConfig",
     "outbox.apps.OutboxConfig",
     "ops.apps.OpsConfig",
+    "status.apps.StatusConfig",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -143,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "machina.core.context_processors.metadata",
                 "config.context_processors.site",
+                "status.context_processors.open_incidents",
             ],
         },
     },

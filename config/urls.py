@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^admin(?:/.*)?$", RedirectView.as_view(url="/cms/", permanent=False)),
     path("", include("search.api_urls")),
     path("", include("social_redirect.api_urls")),
+    path("", include("status.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),
     path("", include("social_redirect.urls")),
     path("", include("support.urls")),
+    path("", include("status.urls")),
     path("", include("kb.urls")),
     # Wagtail's private-page login, with the form that goes through allauth.
     path(

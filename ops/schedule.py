@@ -61,7 +61,12 @@ JOBS = [
         {"hour": 3, "minute": 37},
         _database_tasks,
     ),
-    # Later: spike detection (every few minutes) and the daily digest (cron).
+    # Spikes of unhappy mentions against the usual level for that hour.
+    Job("social_spikes", ("social_spikes",), "interval", {"minutes": 3}),
+    # The escalation digest mailed to staff every morning.
+    Job(
+        "social_digest_mail", ("social_digest_mail",), "cron", {"hour": 7, "minute": 5}
+    ),
 ]
 
 

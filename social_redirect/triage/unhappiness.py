@@ -152,7 +152,8 @@ def _fold(text):
 
 
 @lru_cache(maxsize=1)
-def _vader():
+def sentiment_analyzer() -> SentimentIntensityAnalyzer:
+    """The one VADER analyzer of the process (loading its lexicon is slow)."""
     return SentimentIntensityAnalyzer()
 
 
@@ -218,9 +219,11 @@ def unhappiness(text, lang="en"):
     if lang == "fr":
         compound = french_score(clean)
         # VADER still reads emoji and English slang that French posts borrow.
-        compound = min(compound, _vader().polarity_scores(clean)["compound"] * 0.5)
+        compound = min(
+            compound, sentiment_analyzer().polarity_scores(clean)["compound"] * 0.5
+        )
     else:
-        compound = _vader().polarity_scores(clean)["compound"]
+        compound = sentiment_analyzer().polarity_scores(clean)["compound"]
     score = min(1.0, max(0.0, -compound) * 1.3)
     boost = sum(w for w, rx in _RULES if rx.search(clean))
     boost += _shouting(clean)
