@@ -1,5 +1,3 @@
-import hashlib
-import hmac
 import json
 from datetime import timedelta
 
@@ -13,6 +11,7 @@ from social_redirect.models import Mention
 from status import spikes
 from status.models import SpikeAlert
 from tests.factories import user_with_role
+from tests.social_redirect.test_mentions import signed_headers
 from tests.status.helpers import demo_components
 
 SECRET = "webhook-secret-for-tests"
@@ -39,12 +38,11 @@ def _webhook(settings):
 
 def _post(client, records):
     body = json.dumps({"mentions": records}).encode()
-    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
     response = client.post(
         "/api/mentions/",
         body,
         content_type="application/json",
-        headers={"x-entraide-signature": signature},
+        headers=signed_headers(body, secret=SECRET),
     )
     assert response.status_code == 202, response.content
     return response
