@@ -239,11 +239,11 @@ def link_mark_read(link):
 
 
 def link_feedback(link, *, helpful):
+    """A visitor's vote on the landing page. Anyone who sees the public link
+    can vote, so it is funnel data on the link, shown on the dashboard card;
+    only a community manager changes the mention's state (a "yes" that closed
+    the mention hid it from both dashboard lists)."""
     RedirectLink.objects.filter(pk=link.pk).update(helpful=bool(helpful))
-    if helpful:
-        Mention.objects.filter(pk=link.mention_id).exclude(
-            status=Mention.Status.IGNORED
-        ).update(status=Mention.Status.RESOLVED)
 
 
 def link_ticket_opened(code):

@@ -2,10 +2,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from accounts import roles
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links
 from social_redirect.services.mentions import mention_create
 from support.tokens import ticket_context_read
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -220,12 +222,25 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     assert link.ticket_opened_at is not None
 
 
-def test_helpful_yes_resolves_the_mention(client, mention):
+def test_helpful_yes_keeps_the_mention_on_the_dashboard_with_its_outcome(
+    client, mention
+):
     link = article_link(mention)
     response = client.post(f"/r/{link.code}/feedback", {"helpful": "yes"})
     assert response.status_code == 302 and response["Location"] == ARTICLE
-    mention.refresh_from_db()
-    assert mention.status == Mention.Status.RESOLVED
+    link.refresh_from_db()
+    assert link.helpful is True
+    # A visitor's vote is funnel data: the mention stays in the queue, where the
+    # community manager sees the outcome, until they mark it replied.
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    page = client.get("/fr/social/").content.decode()
+    assert f'id="mention-{mention.pk}"' in page
+    card = page.split(f'id="mention-{mention.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "utile" in card and "pas utile" not in card
+    client.post(f"/fr/social/mentions/{mention.pk}/", {"action": "replied"})
+    page = client.get("/fr/social/").content.decode()
+    card = page.split(f'id="mention-{mention.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "utile" in card
 
 
 def test_every_triaged_mention_gets_a_working_link(client):
