@@ -13,7 +13,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 from accounts.roles import has_verified_email
 from config.ratelimit import ratelimit
 from forum import selectors, services
-from forum.forms import RemoveForm, ReportForm
+from forum.forms import PromoteForm, RemoveForm, ReportForm
 from forum.machina_views import HONEYPOT_FIELD, refused
 from forum.models import PostReport
 
@@ -84,23 +84,48 @@ def solution_unmark(request, topic_pk):
 
 
 @login_required
-@require_POST
 def topic_promote(request, topic_pk):
-    topic = get_object_or_404(Topic.objects.select_related("forum"), pk=topic_pk)
-    try:
-        services.topic_promote(topic=topic, user=request.user, request=request)
-    except services.ForumActionError as exc:
-        return refused(
-            request, str(exc), 403 if not services.can_moderate(request.user) else 409
-        )
-    messages.success(
-        request,
-        _(
-            "A draft article was created from this topic. It is now waiting in the "
-            "knowledge base review queue."
-        ),
+    """The promoter corrects the prefilled article and picks its category."""
+    topic = get_object_or_404(
+        Topic.objects.select_related("forum", "first_post"), pk=topic_pk
     )
-    return _topic_redirect(topic)
+    if not services.can_moderate(request.user):
+        return refused(request, _("Only moderators and staff can promote a topic."), 403)
+    if selectors.topic_promotion(topic) is not None:
+        return refused(request, _("This topic has already been promoted."), 409)
+    if selectors.topic_solution(topic) is None:
+        return refused(request, _("Only a solved topic can become an article."), 409)
+    lang = selectors.topic_language(topic)
+    if request.method == "POST":
+        form = PromoteForm(request.POST, lang=lang)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.topic_promote(
+                    topic=topic,
+                    user=request.user,
+                    title=data["title"],
+                    summary=data["summary"],
+                    body_markdown=data["body"],
+                    category=data["category"],
+                )
+            except services.ForumActionError as exc:
+                return refused(request, str(exc), 409)
+            messages.success(
+                request,
+                _(
+                    "A draft article was created from this topic. It is now waiting "
+                    "in the knowledge base review queue."
+                ),
+            )
+            return _topic_redirect(topic)
+    else:
+        form = PromoteForm(lang=lang, initial=selectors.topic_promotion_draft(topic))
+    return render(
+        request,
+        "community_forum/promote.html",
+        {"form": form, "topic": topic, "forum": topic.forum},
+    )
 
 
 @login_required
