@@ -21,7 +21,13 @@ from config.ratelimit import client_ip, ratelimit, ratelimit_hit, too_many_reque
 from config.sanitize import markdown_to_html
 from kb import cache, selectors
 from kb.diff import word_diff
-from kb.forms import ArticleEditForm, ArticleProposeForm, FeedbackForm, RejectForm
+from kb.forms import (
+    ArticleEditForm,
+    ArticleProposeForm,
+    FeedbackForm,
+    RejectForm,
+    ReviewReviseForm,
+)
 from kb.models import ArticleEdit
 from kb.services import editing, feedback, history, structure
 from support.tokens import ticket_context_token
@@ -483,6 +489,7 @@ def review_detail(request, pk):
     )
     page = edit.page
     reject_form = RejectForm()
+    revise_form = None
     if request.method == "POST" and edit.is_pending:
         action = request.POST.get("action")
         try:
@@ -490,6 +497,30 @@ def review_detail(request, pk):
                 editing.article_edit_approve(edit=edit, reviewer=request.user)
                 messages.success(request, _("The change is published."))
                 return redirect("kb:review")
+            if action == "revise":
+                revise_form = ReviewReviseForm(request.POST)
+                if revise_form.is_valid():
+                    data = revise_form.cleaned_data
+                    edit = editing.article_edit_revise(
+                        edit=edit,
+                        reviewer=request.user,
+                        title=data["title"],
+                        summary=data["summary"],
+                        body_markdown=data["body"],
+                        symptoms=data["symptoms"],
+                    )
+                    if "publish" in request.POST:
+                        editing.article_edit_approve(edit=edit, reviewer=request.user)
+                        messages.success(
+                            request, _("Your corrections are saved and published.")
+                        )
+                        return redirect("kb:review")
+                    messages.success(
+                        request,
+                        _("Your corrections are saved; the change still waits for a "
+                          "decision."),
+                    )
+                    return redirect("kb:review_detail", pk=edit.pk)
             if action == "reject":
                 reject_form = RejectForm(request.POST)
                 if reject_form.is_valid():
@@ -539,6 +570,8 @@ def review_detail(request, pk):
             "current_diff": current_diff,
             "preview_html": edit.revision.as_object().body_html(),
             "reject_form": reject_form,
+            "revise_form": revise_form
+            or ReviewReviseForm(initial=proposed),
             "author": _public_name(edit.author),
         },
     )
