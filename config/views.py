@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.i18n import set_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.i18n import set_language
 
 from config.home import home_sections
 from search.services import backend_health

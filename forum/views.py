@@ -90,7 +90,9 @@ def topic_promote(request, topic_pk):
         Topic.objects.select_related("forum", "first_post"), pk=topic_pk
     )
     if not services.can_moderate(request.user):
-        return refused(request, _("Only moderators and staff can promote a topic."), 403)
+        return refused(
+            request, _("Only moderators and staff can promote a topic."), 403
+        )
     if selectors.topic_promotion(topic) is not None:
         return refused(request, _("This topic has already been promoted."), 409)
     if selectors.topic_solution(topic) is None:

@@ -517,8 +517,10 @@ def review_detail(request, pk):
                         return redirect("kb:review")
                     messages.success(
                         request,
-                        _("Your corrections are saved; the change still waits for a "
-                          "decision."),
+                        _(
+                            "Your corrections are saved; the change still waits for a "
+                            "decision."
+                        ),
                     )
                     return redirect("kb:review_detail", pk=edit.pk)
             if action == "reject":
@@ -570,8 +572,7 @@ def review_detail(request, pk):
             "current_diff": current_diff,
             "preview_html": edit.revision.as_object().body_html(),
             "reject_form": reject_form,
-            "revise_form": revise_form
-            or ReviewReviseForm(initial=proposed),
+            "revise_form": revise_form or ReviewReviseForm(initial=proposed),
             "author": _public_name(edit.author),
         },
     )

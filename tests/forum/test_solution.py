@@ -115,7 +115,9 @@ def test_moderator_promotes_a_solved_topic_to_a_kb_draft(
     assert f"[Ma box redémarre la nuit]({topic_path(topic)}), par {names}." in body
     edit = ArticleEdit.objects.get(page=page)
     assert edit.status == ArticleEdit.Status.PENDING
-    assert edit.summary == "Proposé depuis le sujet du forum « Ma box redémarre la nuit »"
+    assert (
+        edit.summary == "Proposé depuis le sujet du forum « Ma box redémarre la nuit »"
+    )
     credited = set(
         ArticleCredit.objects.filter(page=page).values_list("user", flat=True)
     )

@@ -8,7 +8,9 @@ import pytest
 def switch(client, page_html, lang):
     """Submit the header's language form as the browser would."""
     form = page_html.split('class="lang-switch"', 1)[1].split("</form>", 1)[0]
-    data = dict(re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)"', form))
+    data = dict(
+        re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)"', form)
+    )
     data["language"] = lang
     return client.post("/i18n/setlang/", data)
 
@@ -20,8 +22,9 @@ def switch(client, page_html, lang):
 def test_switch_goes_to_the_translation_with_its_own_slug(client, kb, source, target):
     html = client.get(getattr(kb, source).url).content.decode()
     expected = getattr(kb, target).url
-    assert f'<link rel="alternate" hreflang="en" href="http://testserver{expected}">' in (
-        html
+    assert (
+        f'<link rel="alternate" hreflang="en" href="http://testserver{expected}">'
+        in (html)
     )
     response = switch(client, html, "en")
     assert response.status_code == 302 and response["Location"] == expected
