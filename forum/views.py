@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
 
 from accounts.roles import has_verified_email
@@ -25,15 +29,38 @@ def _topic_redirect(topic, post=None):
     return redirect(url)
 
 
+_FORUM_PATH = re.compile(r"/forum/forum/[^/]+-(\d+)/")
+
+
+def _forum_asked_from(request):
+    """The forum the asker came from: ``?forum=<pk>`` or the referring forum page.
+
+    The form still lets them pick another one.
+    """
+    pk = request.GET.get("forum", "")
+    if not pk.isdigit():
+        referer = urlsplit(request.headers.get("referer", ""))
+        if referer.netloc and referer.netloc != request.get_host():
+            return None
+        match = _FORUM_PATH.search(referer.path)
+        pk = match.group(1) if match else ""
+    if not pk.isdigit() or len(pk) > 12:
+        return None
+    if int(pk) not in selectors.forum_ids_for_language(get_language()):
+        return None
+    return Forum.objects.filter(pk=int(pk), type=Forum.FORUM_POST).first()
+
+
 def ask(request):
-    """A new question in the forum of the current language (?subject=&body= prefill)."""
+    """A new question (?forum=&subject=&body= prefill), in the forum the asker
+    came from or the default one of the language; the form offers the others."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_verified_email(request.user):
         return refused(
             request, _("Please confirm your e-mail address before posting."), 403
         )
-    forum = selectors.default_forum_for(get_language())
+    forum = _forum_asked_from(request) or selectors.default_forum_for(get_language())
     if forum is None:
         return refused(request, _("There is no forum in this language yet."), 404)
     url = reverse(
