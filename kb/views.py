@@ -372,11 +372,37 @@ def article_diff(request, page):
 
 
 def article_rollback(request, page, revision_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """GET asks for confirmation (showing what would change), POST restores."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if not selectors.can_rollback(request.user):
         return _forbidden(request, _("Only trusted members and staff can roll back."))
     revision = get_object_or_404(page.revisions, pk=revision_id)
+    if request.method == "GET":
+        current = page.live_revision
+        current_text = (
+            _revision_text(current)
+            if current
+            else dict.fromkeys(("title", "summary", "body", "symptoms"), "")
+        )
+        chosen = _revision_text(revision)
+        return render(
+            request,
+            "kb/rollback_confirm.html",
+            {
+                "page": page,
+                "revision": revision,
+                "author": _public_name(revision.user),
+                "diffs": [
+                    (label, word_diff(current_text[field], chosen[field]))
+                    for label, field in (
+                        (_("Title"), "title"),
+                        (_("Summary"), "summary"),
+                        (_("Text"), "body"),
+                    )
+                ],
+            },
+        )
     history.article_rollback(page=page, revision=revision, user=request.user)
     messages.success(request, _("The article was restored to the chosen version."))
     return redirect(page.url + page.reverse_subpage("history"))
