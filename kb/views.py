@@ -107,7 +107,9 @@ def _ticket_url(page, url, lang):
             "lang": lang,
         }
     )
-    return _url_with_query("support:ticket_create", context=token, subject=page.title)
+    # No subject: the article's title is not the person's problem (the form
+    # asks for it, and keeps the article as context).
+    return _url_with_query("support:ticket_create", context=token)
 
 
 def article_detail(request, page):

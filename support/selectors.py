@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -173,10 +174,14 @@ def mail_problems(*, limit: int = 20) -> tuple[int, list[OutboundMail]]:
     return count, _mail_labels(mails)
 
 
-def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
+def ticket_suggestions(
+    query: str, lang: str, limit: int = 5, exclude: Iterable[str] = ()
+) -> list[dict]:
     """Articles and solved topics that may answer ``query`` before a ticket is
-    opened. Empty when the search service is failing: suggesting is a nicety,
-    opening a ticket must always work."""
+    opened, except the pages in ``exclude`` (the article the person just said
+    did not help). Empty when the search service is failing: suggesting is a
+    nicety, opening a ticket must always work."""
+    exclude = {url for url in exclude if url}
     query = " ".join((query or "").split())[:200]
     if len(query) < 3:
         return []
@@ -197,7 +202,7 @@ def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
         if kind == "topic" and not getattr(hit, "solved", False):
             continue
         url = getattr(hit, "url", "") or ""
-        if not url.startswith("/") or url.startswith("//"):
+        if not url.startswith("/") or url.startswith("//") or url in exclude:
             continue
         suggestions.append(
             {
@@ -221,6 +226,13 @@ def _safe_link(url):
     ):
         return url
     return ""
+
+
+def ticket_context_tried(context: object) -> str:
+    """The page the context says the person already tried ("" when none)."""
+    if not isinstance(context, dict):
+        return ""
+    return _safe_link(context.get("article_url"))
 
 
 def ticket_context_display(context: object) -> dict | None:

@@ -13,7 +13,7 @@ import secrets
 import string
 import threading
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,7 +88,6 @@ def link_create(*, mention, kind, target_path="", title="", expires_at=None):
         if not RedirectLink.objects.filter(code=code).exists():
             break
     if kind == RedirectLink.Kind.TICKET:
-        subject = re.sub(r"(?<![\w@])@\w+|https?://\S+", "", mention.text)
         target_path = ticket_form_path(
             mention.lang,
             context={
@@ -99,7 +98,7 @@ def link_create(*, mention, kind, target_path="", title="", expires_at=None):
                 "mention_id": mention.pk,
                 "link_code": code,
             },
-            subject=" ".join(subject.split())[:120],
+            subject=problem_words(mention.text),
         )
     path = safe_internal_path(target_path)
     if path is None:
@@ -265,6 +264,16 @@ def link_ticket_path(link):
             "author": mention.author_handle,
             "mention_id": mention.pk,
             "link_code": link.code,
+            # The article they just said did not help: not suggested again.
+            "article_url": urlsplit(link.target_path).path,
         },
-        subject=link.target_title,
+        subject=problem_words(mention.text),
     )
+
+
+def problem_words(text, limit=120):
+    """A ticket subject from the person's own words (no handles, no links)."""
+    words = " ".join(re.sub(r"(?<![\w@])@\w+|https?://\S+", "", text).split())
+    if len(words) > limit:
+        words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return words

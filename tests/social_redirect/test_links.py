@@ -182,6 +182,7 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     from django.template import engines
 
     template = engines["django"].from_string(
+        "{% load social_links %}{% landing_link as via_link %}"
         '{% include "social_redirect/includes/landing_banner.html" %}'
     )
     from django.test import RequestFactory
@@ -249,3 +250,18 @@ def test_every_triaged_mention_gets_a_working_link(client):
     assert link.kind == "ticket"
     response = follow(client, link.code)
     assert urlsplit(response["Location"]).path == "/en/support/new/"
+
+
+def test_the_landing_question_comes_once_after_the_article(client, mention):
+    from tests.kb.factories import build_kb_tree
+
+    article = build_kb_tree().article_fr
+    link = links.link_create(
+        mention=mention, kind="article", target_path=article.url, title="Box"
+    )
+    page = client.get(
+        article.url, {"via": link.code}, headers={"user-agent": BROWSER}
+    ).content.decode()
+    assert page.count("Cela résout-il votre problème ?") == 1
+    assert "Cet article vous a-t-il aidé ?" not in page  # asked once, not twice
+    assert page.index("Cela résout-il") > page.index("<!-- /article-body -->")
