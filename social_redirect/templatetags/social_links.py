@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django import template
 
 from social_redirect.services import links as link_services
+from social_redirect.triage.signals import SIGNAL_LABELS
 
 register = template.Library()
 
@@ -39,3 +40,9 @@ def canonical_url(context):
     request = context.get("request")
     path = request.path if request is not None else "/"
     return settings.SITE_URL.rstrip("/") + path
+
+
+@register.filter
+def signal_labels(names):
+    """Private-signal codes as words in the reader's language."""
+    return [str(SIGNAL_LABELS.get(name, name)) for name in names or []]

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 _RULES = [
     ("refund", r"\b(refund\w*|rembours\w*|money back|chargeback)\b"),
     (
@@ -29,6 +31,18 @@ _RULES = [
     ("email", r"[\w.+-]+@[\w-]+\.[\w.]+"),
     ("phone", r"(?<!\d)(\+33\s?|0)[1-9]([\s.-]?\d{2}){4}(?!\d)"),
 ]
+# What the community manager reads for each signal (the names are codes).
+SIGNAL_LABELS = {
+    "refund": _("refund"),
+    "charged": _("charge"),
+    "invoice": _("invoice"),
+    "hacked": _("hacked account"),
+    "account_number": _("account or order number"),
+    "long_number": _("long number"),
+    "personal_data": _("personal data"),
+    "email": _("e-mail address"),
+    "phone": _("phone number"),
+}
 _COMPILED = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in _RULES]
 _URL = re.compile(r"https?://\S+")
 

@@ -265,3 +265,16 @@ def test_the_landing_question_comes_once_after_the_article(client, mention):
     assert page.count("Cela résout-il votre problème ?") == 1
     assert "Cet article vous a-t-il aidé ?" not in page  # asked once, not twice
     assert page.index("Cela résout-il") > page.index("<!-- /article-body -->")
+
+
+def test_the_french_dashboard_reads_french(client):
+    mention_create(source="manual", text="I was charged twice, refund me")
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    page = client.get("/fr/social/").content.decode()
+    assert "0 abonné ·" in page and "0 abonnés" not in page
+    assert "à l’instant" in page and "il y a 0 minute" not in page
+    assert "(remboursement, prélèvement)" in page or "remboursement" in page
+    assert (
+        "refund"
+        not in page.split("<blockquote", 1)[0] + page.split("</blockquote>", 1)[1]
+    )
