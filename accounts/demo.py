@@ -10,25 +10,25 @@ from accounts.services import profile_get_or_create
 
 # (username, display name, groups, is_staff, is_superuser)
 DEMO_ACCOUNTS = [
-    ("member", "Camille (membre)", [roles.MEMBERS], False, False),
+    ("member", "Camille Martin", [roles.MEMBERS], False, False),
     (
         "trusted",
-        "Alex (membre de confiance)",
+        "Alex Dubois",
         [roles.MEMBERS, roles.TRUSTED_MEMBERS],
         False,
         False,
     ),
-    ("moderator", "Sam (modération)", [roles.MEMBERS, roles.MODERATORS], False, False),
+    ("moderator", "Sam Leroy", [roles.MEMBERS, roles.MODERATORS], False, False),
     (
         "agent",
-        "Dominique (support)",
+        "Dominique Petit",
         [roles.MEMBERS, roles.SUPPORT_AGENTS],
         False,
         False,
     ),
     (
         "cm",
-        "Morgan (community manager)",
+        "Morgan Lefèvre",
         [roles.MEMBERS, roles.COMMUNITY_MANAGERS],
         False,
         False,

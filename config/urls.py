@@ -20,6 +20,7 @@ admin.site.login_form = AdminLoginForm
 # Not language-prefixed: machine endpoints, short links, admin.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,13 +1,17 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.i18n import set_language
 
 from config.home import home_sections
 from search.services import backend_health
@@ -17,6 +21,27 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     return render(request, "home.html", home_sections(request))
+
+
+def language_set(request):
+    """Django's ``set_language``, sent to the page's own translation.
+
+    The switcher posts ``next_<lang>`` for every language (the translated
+    Wagtail page has its own slug); Django's view still checks that the URL is
+    same-site. ``missing_<lang>`` means the page has no translation: the reader
+    lands on that language's home page and is told why.
+    """
+    lang = request.POST.get("language", "")
+    if request.method == "POST" and request.POST.get(f"next_{lang}"):
+        request.POST = request.POST.copy()
+        request.POST["next"] = request.POST[f"next_{lang}"]
+        if request.POST.get(f"missing_{lang}") and lang in dict(settings.LANGUAGES):
+            with translation.override(lang):
+                messages.info(
+                    request,
+                    _("This page has no version in this language yet."),
+                )
+    return set_language(request)
 
 
 def _check_database():

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import PostReport
+from kb.forms import ArticleProposeForm
 
 
 class ReportForm(forms.Form):
@@ -23,3 +24,17 @@ class RemoveForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (kept in the moderation log)"), required=False, max_length=500
     )
+
+
+class PromoteForm(ArticleProposeForm):
+    """The article a solved topic becomes, prefilled for the promoter to edit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["symptoms"]
+        self.fields["summary"].max_length = 300
+        self.fields["body"].label = _("Steps (Markdown)")
+        self.fields["body"].help_text = _(
+            "From the accepted answer: keep the steps, remove what only made sense "
+            "in the conversation. A link to the topic and its authors is added below."
+        )

@@ -42,8 +42,10 @@ from accounts.selectors import with_profiles
 from config.ratelimit import client_ip, ratelimit_hit, too_many_requests
 from forum import conf, selectors, services
 from forum.models import ModerationLog
+from search.services import search
 
 HONEYPOT_FIELD = "website"
+FORUM_CHOICE_FIELD = "entraide_forum"
 RATE_PERIOD = 600
 
 
@@ -136,6 +138,23 @@ class _WriteGuardMixin:
             )
         return super().dispatch(request, *args, **kwargs)
 
+    def form_valid(self, *args, **kwargs):
+        response = super().form_valid(*args, **kwargs)
+        post = getattr(self, "forum_post", None)
+        if post is not None and not post.approved:
+            # machina says both "posted successfully" and "will be validated":
+            # keep only the one that tells what happens next.
+            storage = messages.get_messages(self.request)
+            for message in list(storage):
+                if str(message.message) != str(self.success_message):
+                    messages.add_message(
+                        self.request,
+                        message.level,
+                        message.message,
+                        extra_tags=message.extra_tags,
+                    )
+        return response
+
     def post(self, request, *args, **kwargs):
         if request.POST.get(HONEYPOT_FIELD):
             return refused(request, _("Your message could not be accepted."), 400)
@@ -155,7 +174,49 @@ class _WriteGuardMixin:
 
 
 class TopicCreateView(_WriteGuardMixin, MachinaTopicCreateView):
+    """A new question, in the category (forum) the asker picks on the form."""
+
     rate_scope = "forum-topic"
+    approval_required_message = _(
+        "Thank you! Your question will appear on the forum once a moderator has "
+        "approved it (the first messages of new members are checked)."
+    )
+
+    def category_choices(self):
+        """Forums of the reader's language this user may open a topic in."""
+        allowed = selectors.forum_ids_for_language(get_language())
+        handler = self.request.forum_permission_handler
+        return [
+            forum
+            for forum in Forum.objects.filter(
+                pk__in=allowed, type=Forum.FORUM_POST
+            ).order_by("tree_id", "lft")
+            if handler.can_add_topic(forum, self.request.user)
+        ]
+
+    def get_forum(self):
+        if not hasattr(self, "_forum") and self.request.method == "POST":
+            chosen = self.request.POST.get(FORUM_CHOICE_FIELD, "")
+            if chosen.isdigit():
+                allowed = selectors.forum_ids_for_language(get_language())
+                if int(chosen) in allowed:
+                    forum = Forum.objects.filter(
+                        pk=int(chosen), type=Forum.FORUM_POST
+                    ).first()
+                    if forum is not None:
+                        # machina then checks the right to start a topic there.
+                        self._forum = forum
+        return super().get_forum()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["category_choices"] = self.category_choices()
+        context["category_field"] = FORUM_CHOICE_FIELD
+        subject = self.request.GET.get("subject", "").strip()[:200]
+        if self.request.method == "GET" and len(subject) >= 3:
+            # Without JavaScript, the prefilled title still gets its answers.
+            context["ask_suggestions"] = suggested_answers(subject, get_language())
+        return context
 
     def rate_message(self):
         return _(
@@ -256,3 +317,10 @@ class SearchRedirectView(RedirectView):
 
 def moderation_queue_redirect(request):
     return redirect("community_forum:moderation")
+
+
+def suggested_answers(text, lang, limit=5):
+    """Articles and solved topics that may already answer a new question."""
+    response = search(text, lang=lang, limit=limit * 2)
+    hits = [hit for hit in response.results if hit.kind == "article" or hit.solved]
+    return hits[:limit]

@@ -1,5 +1,6 @@
 """Reads of the forum: languages, public topics, search documents, queue counts."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -243,3 +244,61 @@ def open_reports() -> QuerySet[PostReport]:
 
 def moderation_log_recent(limit: int = 20) -> QuerySet[ModerationLog]:
     return with_profiles(ModerationLog.objects.all(), "actor", "author")[:limit]
+
+
+# --- Promotion to the knowledge base -----------------------------------------
+
+# Lines that greet or thank rather than describe the problem or the fix.
+_CHATTER = re.compile(
+    r"^\W*(bonjour|bonsoir|salut|hello|hi|hey|coucou|merci|thanks?|thank you|"
+    r"cordialement|bonne (journée|soirée)|regards|best regards|cheers)\b[^\n]{0,40}$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _without_chatter(text):
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    while lines and (not lines[0].strip() or _CHATTER.match(lines[0].strip())):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _CHATTER.match(lines[-1].strip())):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
+def _summary_from(text, limit=200):
+    """The question's first sentences, without greetings, on one line."""
+    flat = " ".join(_without_chatter(text).split())
+    summary = ""
+    for sentence in _SENTENCE_END.split(flat):
+        if summary and sentence.endswith("?") and len(sentence) < 30:
+            continue  # "Une idée ?", "Any idea?": a plea, not the problem
+        if summary and len(summary) + len(sentence) + 1 > limit:
+            break
+        summary = f"{summary} {sentence}".strip()
+    if len(summary) > limit:
+        summary = summary[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return summary
+
+
+def topic_authors(topic, solution=None):
+    """Who wrote the question and its accepted answer (credited on the article)."""
+    solution = solution or topic_solution(topic)
+    posts = [topic.first_post] + ([solution.post] if solution else [])
+    authors = []
+    for post in posts:
+        if post is not None and post.poster is not None and post.poster not in authors:
+            authors.append(post.poster)
+    return authors
+
+
+def topic_promotion_draft(topic):
+    """A prefilled article from a solved topic, for the promoter to correct:
+    the title, a summary from the question and the steps from the answer."""
+    solution = topic_solution(topic)
+    question = topic.first_post
+    return {
+        "title": topic.subject,
+        "summary": _summary_from(plain_text(question.content.rendered)),
+        "body": _without_chatter(solution.post.content.raw) if solution else "",
+    }

@@ -6,7 +6,7 @@ from machina.apps.forum_conversation.models import Post, Topic
 from machina.conf import settings as machina_settings
 
 from accounts import roles
-from config.sanitize import plain_text
+from accounts.selectors import user_public_name
 from forum.models import (
     ForumLanguage,
     ModerationLog,
@@ -14,7 +14,7 @@ from forum.models import (
     TopicPromotion,
     TopicSolution,
 )
-from forum.selectors import topic_language, topic_solution, topic_url
+from forum.selectors import topic_authors, topic_language, topic_solution, topic_url
 from kb.services.editing import article_draft_create
 
 # --- Forum structure ------------------------------------------------------
@@ -211,8 +211,21 @@ def topic_solution_unmark(*, topic, user):
 
 
 @transaction.atomic
-def topic_promote(*, topic, user, request=None):
-    """Turn a solved topic into a draft KB article that enters KB review."""
+def topic_promote(
+    *,
+    topic: Topic,
+    user,
+    title: str,
+    summary: str,
+    body_markdown: str,
+    category,
+) -> TopicPromotion:
+    """Turn a solved topic into a draft KB article that enters KB review.
+
+    The promoter wrote (or corrected the prefilled, ``topic_promotion_draft``)
+    title, summary and steps and chose the category; the article ends with a
+    link to the topic naming its authors, who are credited on the article.
+    """
     if not can_moderate(user):
         raise ForumActionError(_("Only moderators and staff can promote a topic."))
     if TopicPromotion.objects.filter(topic=topic).exists():
@@ -221,41 +234,37 @@ def topic_promote(*, topic, user, request=None):
     if solution is None:
         raise ForumActionError(_("Only a solved topic can become an article."))
     lang = topic_language(topic)
-    question = topic.first_post
+    authors = topic_authors(topic, solution)
     source_url = topic_url(topic, lang)
-    if request is not None:
-        source_url = request.build_absolute_uri(source_url)
-    summary = plain_text(question.content.rendered).strip().replace("\n", " ")
-    if len(summary) > 250:
-        summary = summary[:247].rsplit(" ", 1)[0] + "…"
     with _language(lang):
-        body = "\n\n".join(
-            [
-                "## " + _("The question"),
-                question.content.raw.strip(),
-                "## " + _("The solution"),
-                solution.post.content.raw.strip(),
-                _("From the forum topic: %(url)s") % {"url": source_url},
-            ]
-        )
-    authors = []
-    for author in (question.poster, solution.post.poster):
-        if author is not None and author not in authors:
-            authors.append(author)
+        source = _("Source: the forum topic [%(title)s](%(url)s), by %(names)s.") % {
+            "title": _markdown_link_text(topic.subject),
+            "url": source_url,
+            "names": ", ".join(user_public_name(author) for author in authors),
+        }
+        edit_summary = _("Proposed from the forum topic “%(title)s”") % {
+            "title": topic.subject
+        }
     page = article_draft_create(
-        title=topic.subject,
+        title=title,
         summary=summary,
-        body_markdown=body,
+        body_markdown=body_markdown.strip() + "\n\n" + source,
         lang=lang,
         authors=authors,
         proposer=user,
         source_url=source_url,
+        category=category,
+        edit_summary=edit_summary,
     )
     promotion = TopicPromotion.objects.create(
         topic=topic, article_page_id=page.pk, promoted_by=user
     )
     moderation_log_record(action=ModerationLog.Action.PROMOTED, actor=user, topic=topic)
     return promotion
+
+
+def _markdown_link_text(text):
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def _language(lang):

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -8,12 +11,13 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
 
 from accounts.roles import has_verified_email
 from config.ratelimit import ratelimit
 from forum import selectors, services
-from forum.forms import RemoveForm, ReportForm
+from forum.forms import PromoteForm, RemoveForm, ReportForm
 from forum.machina_views import HONEYPOT_FIELD, refused
 from forum.models import PostReport
 
@@ -25,15 +29,38 @@ def _topic_redirect(topic, post=None):
     return redirect(url)
 
 
+_FORUM_PATH = re.compile(r"/forum/forum/[^/]+-(\d+)/")
+
+
+def _forum_asked_from(request):
+    """The forum the asker came from: ``?forum=<pk>`` or the referring forum page.
+
+    The form still lets them pick another one.
+    """
+    pk = request.GET.get("forum", "")
+    if not pk.isdigit():
+        referer = urlsplit(request.headers.get("referer", ""))
+        if referer.netloc and referer.netloc != request.get_host():
+            return None
+        match = _FORUM_PATH.search(referer.path)
+        pk = match.group(1) if match else ""
+    if not pk.isdigit() or len(pk) > 12:
+        return None
+    if int(pk) not in selectors.forum_ids_for_language(get_language()):
+        return None
+    return Forum.objects.filter(pk=int(pk), type=Forum.FORUM_POST).first()
+
+
 def ask(request):
-    """A new question in the forum of the current language (?subject=&body= prefill)."""
+    """A new question (?forum=&subject=&body= prefill), in the forum the asker
+    came from or the default one of the language; the form offers the others."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_verified_email(request.user):
         return refused(
             request, _("Please confirm your e-mail address before posting."), 403
         )
-    forum = selectors.default_forum_for(get_language())
+    forum = _forum_asked_from(request) or selectors.default_forum_for(get_language())
     if forum is None:
         return refused(request, _("There is no forum in this language yet."), 404)
     url = reverse(
@@ -84,23 +111,50 @@ def solution_unmark(request, topic_pk):
 
 
 @login_required
-@require_POST
 def topic_promote(request, topic_pk):
-    topic = get_object_or_404(Topic.objects.select_related("forum"), pk=topic_pk)
-    try:
-        services.topic_promote(topic=topic, user=request.user, request=request)
-    except services.ForumActionError as exc:
-        return refused(
-            request, str(exc), 403 if not services.can_moderate(request.user) else 409
-        )
-    messages.success(
-        request,
-        _(
-            "A draft article was created from this topic. It is now waiting in the "
-            "knowledge base review queue."
-        ),
+    """The promoter corrects the prefilled article and picks its category."""
+    topic = get_object_or_404(
+        Topic.objects.select_related("forum", "first_post"), pk=topic_pk
     )
-    return _topic_redirect(topic)
+    if not services.can_moderate(request.user):
+        return refused(
+            request, _("Only moderators and staff can promote a topic."), 403
+        )
+    if selectors.topic_promotion(topic) is not None:
+        return refused(request, _("This topic has already been promoted."), 409)
+    if selectors.topic_solution(topic) is None:
+        return refused(request, _("Only a solved topic can become an article."), 409)
+    lang = selectors.topic_language(topic)
+    if request.method == "POST":
+        form = PromoteForm(request.POST, lang=lang)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.topic_promote(
+                    topic=topic,
+                    user=request.user,
+                    title=data["title"],
+                    summary=data["summary"],
+                    body_markdown=data["body"],
+                    category=data["category"],
+                )
+            except services.ForumActionError as exc:
+                return refused(request, str(exc), 409)
+            messages.success(
+                request,
+                _(
+                    "A draft article was created from this topic. It is now waiting "
+                    "in the knowledge base review queue."
+                ),
+            )
+            return _topic_redirect(topic)
+    else:
+        form = PromoteForm(lang=lang, initial=selectors.topic_promotion_draft(topic))
+    return render(
+        request,
+        "community_forum/promote.html",
+        {"form": form, "topic": topic, "forum": topic.forum},
+    )
 
 
 @login_required

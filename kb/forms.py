@@ -100,6 +100,16 @@ class ArticleProposeForm(forms.Form):
         )
 
 
+class ReviewReviseForm(ArticleEditForm):
+    """A reviewer's corrections to a pending change before publishing it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["edit_summary"]
+        del self.fields["base_revision"]
+        self.fields["body"].widget.attrs["rows"] = 12
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (shown to the author)"),

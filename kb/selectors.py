@@ -93,11 +93,14 @@ def live_articles(lang: str | None = None) -> QuerySet[ArticlePage]:
 
 
 def popular_articles(lang: str, limit: int = 6) -> list[ArticlePage]:
-    """Most found-helpful articles first, then the most recently updated."""
+    """Most found-helpful articles first; among equals, those that have been
+    helping longest. Popularity is earned: a new article starts at zero and
+    comes after the established ones until readers find it helpful (ordering
+    ties by the latest publication put every fresh article first)."""
     return list(
         live_articles(lang)
         .annotate(helpful_votes=Count("feedback", filter=Q(feedback__helpful=True)))
-        .order_by("-helpful_votes", "-last_published_at")[:limit]
+        .order_by("-helpful_votes", "first_published_at", "pk")[:limit]
     )
 
 

@@ -21,7 +21,13 @@ from config.ratelimit import client_ip, ratelimit, ratelimit_hit, too_many_reque
 from config.sanitize import markdown_to_html
 from kb import cache, selectors
 from kb.diff import word_diff
-from kb.forms import ArticleEditForm, ArticleProposeForm, FeedbackForm, RejectForm
+from kb.forms import (
+    ArticleEditForm,
+    ArticleProposeForm,
+    FeedbackForm,
+    RejectForm,
+    ReviewReviseForm,
+)
 from kb.models import ArticleEdit
 from kb.services import editing, feedback, history, structure
 from support.tokens import ticket_context_token
@@ -101,7 +107,9 @@ def _ticket_url(page, url, lang):
             "lang": lang,
         }
     )
-    return _url_with_query("support:ticket_create", context=token, subject=page.title)
+    # No subject: the article's title is not the person's problem (the form
+    # asks for it, and keeps the article as context).
+    return _url_with_query("support:ticket_create", context=token)
 
 
 def article_detail(request, page):
@@ -366,11 +374,37 @@ def article_diff(request, page):
 
 
 def article_rollback(request, page, revision_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """GET asks for confirmation (showing what would change), POST restores."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if not selectors.can_rollback(request.user):
         return _forbidden(request, _("Only trusted members and staff can roll back."))
     revision = get_object_or_404(page.revisions, pk=revision_id)
+    if request.method == "GET":
+        current = page.live_revision
+        current_text = (
+            _revision_text(current)
+            if current
+            else dict.fromkeys(("title", "summary", "body", "symptoms"), "")
+        )
+        chosen = _revision_text(revision)
+        return render(
+            request,
+            "kb/rollback_confirm.html",
+            {
+                "page": page,
+                "revision": revision,
+                "author": _public_name(revision.user),
+                "diffs": [
+                    (label, word_diff(current_text[field], chosen[field]))
+                    for label, field in (
+                        (_("Title"), "title"),
+                        (_("Summary"), "summary"),
+                        (_("Text"), "body"),
+                    )
+                ],
+            },
+        )
     history.article_rollback(page=page, revision=revision, user=request.user)
     messages.success(request, _("The article was restored to the chosen version."))
     return redirect(page.url + page.reverse_subpage("history"))
@@ -483,6 +517,7 @@ def review_detail(request, pk):
     )
     page = edit.page
     reject_form = RejectForm()
+    revise_form = None
     if request.method == "POST" and edit.is_pending:
         action = request.POST.get("action")
         try:
@@ -490,6 +525,32 @@ def review_detail(request, pk):
                 editing.article_edit_approve(edit=edit, reviewer=request.user)
                 messages.success(request, _("The change is published."))
                 return redirect("kb:review")
+            if action == "revise":
+                revise_form = ReviewReviseForm(request.POST)
+                if revise_form.is_valid():
+                    data = revise_form.cleaned_data
+                    edit = editing.article_edit_revise(
+                        edit=edit,
+                        reviewer=request.user,
+                        title=data["title"],
+                        summary=data["summary"],
+                        body_markdown=data["body"],
+                        symptoms=data["symptoms"],
+                    )
+                    if "publish" in request.POST:
+                        editing.article_edit_approve(edit=edit, reviewer=request.user)
+                        messages.success(
+                            request, _("Your corrections are saved and published.")
+                        )
+                        return redirect("kb:review")
+                    messages.success(
+                        request,
+                        _(
+                            "Your corrections are saved; the change still waits for a "
+                            "decision."
+                        ),
+                    )
+                    return redirect("kb:review_detail", pk=edit.pk)
             if action == "reject":
                 reject_form = RejectForm(request.POST)
                 if reject_form.is_valid():
@@ -539,6 +600,7 @@ def review_detail(request, pk):
             "current_diff": current_diff,
             "preview_html": edit.revision.as_object().body_html(),
             "reject_form": reject_form,
+            "revise_form": revise_form or ReviewReviseForm(initial=proposed),
             "author": _public_name(edit.author),
         },
     )

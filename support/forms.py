@@ -133,7 +133,12 @@ class TicketCreateForm(HoneypotMixin):
         label=_("Subject"),
         max_length=MAX_SUBJECT,
         help_text=_("A few words; we suggest answers as you type."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": _("Your problem in a few words"),
+            }
+        ),
     )
     category = forms.ChoiceField(
         label=_("What is it about?"),

@@ -3,6 +3,7 @@
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -177,10 +178,14 @@ def mail_problems(*, limit: int = 20) -> tuple[int, list[OutboundMail]]:
     return count, _mail_labels(mails)
 
 
-def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
+def ticket_suggestions(
+    query: str, lang: str, limit: int = 5, exclude: Iterable[str] = ()
+) -> list[dict]:
     """Articles and solved topics that may answer ``query`` before a ticket is
-    opened. Empty when the search service is failing: suggesting is a nicety,
-    opening a ticket must always work."""
+    opened, except the pages in ``exclude`` (the article the person just said
+    did not help). Empty when the search service is failing: suggesting is a
+    nicety, opening a ticket must always work."""
+    exclude = {url for url in exclude if url}
     query = " ".join((query or "").split())[:200]
     if len(query) < 3:
         return []
@@ -201,7 +206,7 @@ def ticket_suggestions(query: str, lang: str, limit: int = 5) -> list[dict]:
         if kind == "topic" and not getattr(hit, "solved", False):
             continue
         url = getattr(hit, "url", "") or ""
-        if safe_local_url(url) is None:
+        if safe_local_url(url) is None or url in exclude:
             continue
         suggestions.append(
             {
@@ -223,6 +228,13 @@ def _safe_link(url: object) -> str:
     if url.startswith(("https://", "http://")) or safe_local_url(url):
         return url
     return ""
+
+
+def ticket_context_tried(context: object) -> str:
+    """The page the context says the person already tried ("" when none)."""
+    if not isinstance(context, dict):
+        return ""
+    return _safe_link(context.get("article_url"))
 
 
 def ticket_context_display(context: object) -> dict | None:

@@ -118,6 +118,11 @@ def ticket_create(request):
         # A tampered or expired token is dropped: the form works without it.
         token = ""
         form.initial["context"] = ""
+    display = selectors.ticket_context_display(context)
+    if request.method == "GET" and display and display["kind"] == "mention":
+        # The form promised it: the public message is the start of the description.
+        form.initial["description"] = display["text"]
+    tried = selectors.ticket_context_tried(context)
     # Server-side suggestions for a prefilled subject work without JavaScript.
     subject = request.GET.get("subject", "") if request.method == "GET" else ""
     return render(
@@ -126,10 +131,13 @@ def ticket_create(request):
         {
             "form": form,
             "form_error": form_error,
-            "ticket_context": selectors.ticket_context_display(context),
+            "ticket_context": display,
             "context_token": token if context else "",
-            "suggestions": selectors.ticket_suggestions(subject, _language()),
+            "suggestions": selectors.ticket_suggestions(
+                subject, _language(), exclude=[tried]
+            ),
             "suggest_query": subject,
+            "suggest_exclude": tried,
             "first_response": services.duration_text(
                 settings.TICKET_FIRST_RESPONSE_MINUTES
             ),
@@ -195,8 +203,13 @@ def _ticket_create_save(request, form, token):
 def ticket_suggest(request):
     """Suggestions while the subject is typed (the form's JavaScript)."""
     query = request.GET.get("q", "")
+    exclude = request.GET.get("exclude", "")[:500]
     return JsonResponse(
-        {"results": selectors.ticket_suggestions(query, _language())},
+        {
+            "results": selectors.ticket_suggestions(
+                query, _language(), exclude=[exclude]
+            )
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler
 
@@ -448,7 +450,8 @@ class TreeImporter:
             locale=version.lang,
             translation_of=translation_of,
             user=self.user,
-            summary_of_change=f"Imported from {source.rel}",
+            # Shown in the article's history, in the article's language.
+            summary_of_change=_imported_from(source.rel, version.lang),
             attribution=self.attribution[:255],
             import_hash=digest,
         )
@@ -462,3 +465,8 @@ class TreeImporter:
             .order_by("pk")
             .first()
         )
+
+
+def _imported_from(path, lang):
+    with translation.override(lang):
+        return _("Imported from %(path)s") % {"path": path}

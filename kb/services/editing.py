@@ -204,20 +204,26 @@ def article_draft_create(
     authors: Iterable[AbstractUser | None],
     proposer: AbstractUser | None,
     source_url: str | None = None,
+    category: CategoryPage | None = None,
+    edit_summary: str = "",
 ) -> ArticlePage:
     """Create an unpublished article that enters the KB review queue.
 
     Used by other apps (e.g. turning a solved forum topic into an article).
     ``authors`` (users) are credited on the article; ``proposer`` is the
-    author of the pending edit. Returns the ArticlePage.
+    author of the pending edit; ``category`` (in ``lang``) defaults to the
+    community category. Returns the ArticlePage.
     """
-    edit_summary = (
-        _("Article proposed from %(url)s") % {"url": source_url}
-        if source_url
-        else _("New article proposed")
-    )
+    if not edit_summary:
+        edit_summary = (
+            _("Article proposed from %(url)s") % {"url": source_url}
+            if source_url
+            else _("New article proposed")
+        )
+    if category is None or category.specific.locale.language_code != lang:
+        category = community_category(lang=lang)
     page, _edit = _new_article(
-        category=community_category(lang=lang),
+        category=category.specific,
         title=title,
         summary=summary or "",
         body_markdown=body_markdown or "",
@@ -263,6 +269,42 @@ def _notify_author(edit, accepted):
         kind="kb_review",
         language=lang,
     )
+
+
+def article_edit_revise(
+    *,
+    edit: ArticleEdit,
+    reviewer: AbstractUser,
+    title: str,
+    summary: str,
+    body_markdown: str,
+    symptoms: str | None = None,
+) -> ArticleEdit:
+    """A reviewer corrects a pending edit (or proposed article) before deciding.
+
+    The corrected text becomes a new revision that replaces the proposed one
+    in the same pending edit; approving it then publishes the corrected text.
+    """
+    if not selectors.can_review(reviewer):
+        raise PermissionDenied(_("Only trusted members and staff review edits."))
+    with transaction.atomic():
+        edit = ArticleEdit.objects.select_for_update().get(pk=edit.pk)
+        if not edit.is_pending:
+            raise ValidationError(_("This change has already been reviewed."))
+        page = edit.revision.as_object()
+        before = (page.title, page.summary, page.body_markdown(), page.symptoms)
+        member_fields_apply(
+            page,
+            title=title,
+            summary=summary,
+            body_markdown=body_markdown,
+            symptoms=symptoms,
+        )
+        if before == (page.title, page.summary, page.body_markdown(), page.symptoms):
+            return edit
+        edit.revision = page.save_revision(user=reviewer, log_action=True)
+        edit.save(update_fields=["revision"])
+    return edit
 
 
 def article_edit_approve(*, edit: ArticleEdit, reviewer: AbstractUser) -> ArticleEdit:

@@ -12,7 +12,7 @@ import secrets
 import string
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.core.cache import cache
 from django.db import transaction
@@ -64,20 +64,22 @@ def ticket_form_path(
     return base + ("?" + urlencode(params) if params else "")
 
 
-def _mention_ticket_path(mention: Mention, code: str, subject: str) -> str:
-    """The ticket form carrying ``mention`` as signed context for link ``code``."""
-    return ticket_form_path(
-        mention.lang,
-        context={
-            "kind": "mention",
-            "text": mention.text[:1000],
-            "url": mention.url,
-            "author": mention.author_handle,
-            "mention_id": mention.pk,
-            "link_code": code,
-        },
-        subject=subject,
-    )
+def _mention_ticket_path(
+    mention: Mention, code: str, subject: str, *, article_url: str = ""
+) -> str:
+    """The ticket form carrying ``mention`` as signed context for link ``code``
+    (``article_url``: the article the visitor found unhelpful, not suggested)."""
+    context = {
+        "kind": "mention",
+        "text": mention.text[:1000],
+        "url": mention.url,
+        "author": mention.author_handle,
+        "mention_id": mention.pk,
+        "link_code": code,
+    }
+    if article_url:
+        context["article_url"] = article_url
+    return ticket_form_path(mention.lang, context=context, subject=subject)
 
 
 def link_create(
@@ -98,10 +100,7 @@ def link_create(
         if not RedirectLink.objects.filter(code=code).exists():
             break
     if kind == RedirectLink.Kind.TICKET:
-        subject = re.sub(r"(?<![\w@])@\w+|https?://\S+", "", mention.text)
-        target_path = _mention_ticket_path(
-            mention, code, " ".join(subject.split())[:120]
-        )
+        target_path = _mention_ticket_path(mention, code, problem_words(mention.text))
     path = safe_local_url(target_path)
     if path is None:
         raise ValueError(f"Not an internal path: {target_path!r}")
@@ -217,4 +216,18 @@ def link_ticket_opened(*, code: str) -> None:
 
 def link_ticket_path(link: RedirectLink) -> str:
     """The prefilled ticket form for the visitor who says "No"."""
-    return _mention_ticket_path(link.mention, link.code, link.target_title)
+    # The article they just said did not help is not suggested again.
+    return _mention_ticket_path(
+        link.mention,
+        link.code,
+        problem_words(link.mention.text),
+        article_url=urlsplit(link.target_path).path,
+    )
+
+
+def problem_words(text: str, limit: int = 120) -> str:
+    """A ticket subject from the person's own words (no handles, no links)."""
+    words = " ".join(re.sub(r"(?<![\w@])@\w+|https?://\S+", "", text).split())
+    if len(words) > limit:
+        words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return words

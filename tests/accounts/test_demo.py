@@ -23,5 +23,5 @@ def test_load_demo_creates_every_app_content_once_and_lists_the_accounts():
         line = f"  {username}@entraide.example  {display_name}  [{', '.join(groups)}]"
         assert line in second.getvalue()
     moderator = authenticate(username="moderator", password=DEMO_PASSWORD)
-    assert moderator.profile.public_name == "Sam (modération)"
+    assert moderator.profile.public_name == "Sam Leroy"
     assert roles.user_in(moderator, roles.MODERATORS)

@@ -19,7 +19,10 @@ def test_new_member_first_topic_waits_until_approved(client, forums, moderator):
         {"subject": "Ma première question", "content": "Comment activer la 5G ?"},
         follow=True,
     )
-    assert "sera validé avant d" in response.content.decode()
+    # One clear message, not "published successfully" next to "will be validated".
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and "apparaîtra sur le forum" in messages[0]
+    assert "publié avec succès" not in response.content.decode()
     topic = Topic.objects.get(subject="Ma première question")
     assert not topic.approved
     client.logout()

@@ -76,8 +76,8 @@ def test_forum_search_redirects_to_the_site_search(client, db):
 @pytest.mark.parametrize(
     ("lang", "new_topic", "reply"),
     [
-        ("fr", "Poster un nouveau sujet", "Poster une réponse"),
-        ("en", "Post a new topic", "Post a reply"),
+        ("fr", "Poser une question", "Poster une réponse"),
+        ("en", "Ask a question", "Post a reply"),
     ],
 )
 def test_post_form_pages_in_both_languages(

@@ -24,3 +24,6 @@ def test_demo_articles_are_bilingual_and_idempotent(db, client):
     assert "Lire en français" in html
     for article in ArticlePage.objects.live():
         assert article.summary and article.symptoms
+    # The history reads in the article's language.
+    assert fr.edits.get().summary == "Importé depuis connexion/voyants-box.fr.md"
+    assert en.edits.get().summary == "Imported from connexion/voyants-box.en.md"

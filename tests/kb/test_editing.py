@@ -254,3 +254,57 @@ def test_reviewers_find_the_queue_from_the_kb_home(kb, client, trusted, member):
     assert "/fr/kb/review/" in client.get("/fr/kb/").content.decode()
     client.force_login(member)
     assert "/fr/kb/review/" not in client.get("/fr/kb/").content.decode()
+
+
+def test_reviewer_corrects_a_proposed_article_then_publishes_it(
+    kb, client, member, trusted
+):
+    page = article_draft_create(
+        title="Configurer Thunderbird",
+        summary="Bonjour, Depuis lundi … Merci !",
+        body_markdown="1. Ouvrez Thunderbird.",
+        lang="fr",
+        authors=[member],
+        proposer=member,
+        category=kb.cat_fr,
+    )
+    edit = page.edits.get()
+    client.force_login(trusted)
+    detail = client.get(f"/fr/kb/review/{edit.pk}/").content.decode()
+    assert "Corriger avant de publier" in detail
+    assert "Bonjour, Depuis lundi … Merci !" in detail
+    response = client.post(
+        f"/fr/kb/review/{edit.pk}/",
+        {
+            "action": "revise",
+            "publish": "1",
+            "title": "Configurer Thunderbird",
+            "summary": "Régler la messagerie dans Thunderbird.",
+            "body": "1. Ouvrez Thunderbird.\n2. Ajoutez le compte.",
+            "symptoms": "",
+        },
+    )
+    assert response.status_code == 302
+    published = fresh(page)
+    assert published.live and published.url.startswith("/fr/kb/connexion/")
+    assert published.summary == "Régler la messagerie dans Thunderbird."
+    assert "2. Ajoutez le compte." in published.body_markdown()
+    edit.refresh_from_db()
+    assert edit.status == ArticleEdit.Status.ACCEPTED and edit.reviewer == trusted
+    assert edit.author == member  # the proposal stays the author's
+
+
+def test_a_new_article_earns_its_place_in_popular_articles(kb, trusted):
+    page = article_draft_create(
+        title="Tout nouvel article",
+        summary="Nouveau.",
+        body_markdown="Texte.",
+        lang="fr",
+        authors=[],
+        proposer=trusted,
+        category=kb.cat_fr,
+    )
+    article_edit_approve(edit=page.edits.get(), reviewer=trusted)
+    popular = [a.pk for a in selectors.popular_articles("fr", 10)]
+    assert popular[-1] == page.pk
+    assert popular[0] != page.pk

@@ -48,6 +48,13 @@ def test_rollback_restores_the_old_text(kb, client, member, trusted):
     response = client.post(f"{kb.article_fr.url}rollback/{original.pk}/")
     assert response.status_code == 403
     client.force_login(trusted)
+    # The history links to a confirmation step that shows what would change.
+    history = client.get(kb.article_fr.url + "history/").content.decode()
+    assert f'href="{kb.article_fr.url}rollback/{original.pk}/"' in history
+    confirm = client.get(f"{kb.article_fr.url}rollback/{original.pk}/")
+    assert "Restaurer cette version ?" in confirm.content.decode()
+    assert "VANDALISME" in confirm.content.decode()
+    assert "VANDALISME" in fresh(kb.article_fr).body_markdown()  # nothing done yet
     response = client.post(f"{kb.article_fr.url}rollback/{original.pk}/")
     assert response.status_code == 302
     page = fresh(kb.article_fr)

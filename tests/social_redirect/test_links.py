@@ -5,11 +5,14 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils import timezone
 
+from accounts import roles
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links
 from social_redirect.services.mentions import mention_create
 from support.services import ticket_create
 from support.tokens import ticket_context_read
+from tests.factories import user_with_role
+from tests.kb.factories import build_kb_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +185,7 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     follow(client, link.code)
 
     template = engines["django"].from_string(
+        "{% load social_links %}{% landing_link as via_link %}"
         '{% include "social_redirect/includes/landing_banner.html" %}'
     )
 
@@ -220,17 +224,28 @@ def test_landing_funnel_read_helpful_and_ticket(client, mention):
     assert link.ticket_opened_at is not None
 
 
-def test_helpful_yes_is_a_vote_not_a_resolution(client, mention):
+def test_helpful_yes_keeps_the_mention_on_the_dashboard_with_its_outcome(
+    client, mention
+):
     link = article_link(mention)
     status = mention.status
     response = client.post(f"/r/{link.code}/feedback", {"helpful": "yes"})
     assert response.status_code == 302 and response["Location"] == ARTICLE
-    # Anyone who sees the public link can vote: the vote is on the link, and
-    # the mention stays in the community managers' hands.
-    link.refresh_from_db()
-    assert link.helpful is True
     mention.refresh_from_db()
     assert mention.status == status != Mention.Status.RESOLVED
+    link.refresh_from_db()
+    assert link.helpful is True
+    # A visitor's vote is funnel data: the mention stays in the queue, where the
+    # community manager sees the outcome, until they mark it replied.
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    page = client.get("/fr/social/").content.decode()
+    assert f'id="mention-{mention.pk}"' in page
+    card = page.split(f'id="mention-{mention.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "utile" in card and "pas utile" not in card
+    client.post(f"/fr/social/mentions/{mention.pk}/", {"action": "replied"})
+    page = client.get("/fr/social/").content.decode()
+    card = page.split(f'id="mention-{mention.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "utile" in card
 
 
 def test_every_triaged_mention_gets_a_working_link(client):
@@ -239,3 +254,30 @@ def test_every_triaged_mention_gets_a_working_link(client):
     assert link.kind == "ticket"
     response = follow(client, link.code)
     assert urlsplit(response["Location"]).path == "/en/support/new/"
+
+
+def test_the_landing_question_comes_once_after_the_article(client, mention):
+
+    article = build_kb_tree().article_fr
+    link = links.link_create(
+        mention=mention, kind="article", target_path=article.url, title="Box"
+    )
+    page = client.get(
+        article.url, {"via": link.code}, headers={"user-agent": BROWSER}
+    ).content.decode()
+    assert page.count("Cela résout-il votre problème ?") == 1
+    assert "Cet article vous a-t-il aidé ?" not in page  # asked once, not twice
+    assert page.index("Cela résout-il") > page.index("<!-- /article-body -->")
+
+
+def test_the_french_dashboard_reads_french(client):
+    mention_create(source="manual", text="I was charged twice, refund me")
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    page = client.get("/fr/social/").content.decode()
+    assert "0 abonné ·" in page and "0 abonnés" not in page
+    assert "à l’instant" in page and "il y a 0 minute" not in page
+    assert "(remboursement, prélèvement)" in page or "remboursement" in page
+    assert (
+        "refund"
+        not in page.split("<blockquote", 1)[0] + page.split("</blockquote>", 1)[1]
+    )

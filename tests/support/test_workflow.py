@@ -16,6 +16,8 @@ from freezegun import freeze_time
 from accounts import roles
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboundMail
+from social_redirect.models import Mention
+from social_redirect.services import links
 from support.models import MailKind, Ticket, TicketDeflection
 from support.selectors import ticket_queue
 from tests.factories import user_with_role
@@ -400,3 +402,37 @@ def test_task_queue_down_keeps_the_mail_for_the_retry_command(client, monkeypatc
     ack.refresh_from_db()
     assert ack.status == OutboundMail.Status.SENT
     assert [m.to for m in mail.outbox] == [["camille@example.net"]]
+
+
+def test_the_ticket_form_starts_from_the_persons_problem(client, fake_search):
+
+    mention = Mention.objects.create(
+        source="manual",
+        text="@EntraideTelecom ma box clignote depuis ce matin, aucune connexion",
+        author_handle="claire",
+        url="https://x.com/claire/status/5",
+        external_id="5",
+        lang="fr",
+    )
+    link = links.link_create(
+        mention=mention,
+        kind="article",
+        target_path="/fr/kb/box/redemarrer/",
+        title="Redémarrer sa box",
+    )
+    response = client.get(links.link_ticket_path(link))
+    form = response.context["form"]
+    # The public message is prefilled as promised; the subject is the
+    # person's words, not the article's title.
+    assert form["description"].value() == mention.text
+    assert (
+        form["subject"].value() == "ma box clignote depuis ce matin, aucune connexion"
+    )
+    html = response.content.decode()
+    # The article they just said did not help is not suggested again.
+    assert "Redémarrer sa box" not in html.split('id="ticket-suggestions"', 1)[1]
+    assert "Box qui clignote orange" in html
+    data = client.get(
+        "/fr/support/new/suggestions/?exclude=/fr/kb/box/redemarrer/&q=box"
+    ).json()
+    assert [r["title"] for r in data["results"]] == ["Box qui clignote orange"]

@@ -99,7 +99,8 @@
     if (query.length < 3) { render([], query); return; }
     if (controller) { controller.abort(); }
     controller = window.AbortController ? new AbortController() : null;
-    fetch(ds.suggestUrl + "?q=" + encodeURIComponent(query), {
+    var joiner = ds.suggestUrl.indexOf("?") === -1 ? "?" : "&";
+    fetch(ds.suggestUrl + joiner + "q=" + encodeURIComponent(query), {
       headers: { "Accept": "application/json" },
       credentials: "same-origin",
       signal: controller ? controller.signal : undefined
