@@ -503,17 +503,15 @@ def review_detail(request, pk):
                         _("The change was rejected; the author will see your reason."),
                     )
                     return redirect("kb:review")
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("kb:review_detail", pk=edit.pk)
     proposed = _revision_text(edit.revision)
     base = _revision_text(edit.base_revision) if edit.base_revision else None
     empty = dict.fromkeys(("title", "summary", "body", "symptoms"), "")
-    stale = bool(
-        page.live
-        and edit.base_revision_id
-        and edit.base_revision_id != page.live_revision_id
-    )
+    stale = edit.is_pending and selectors.edit_is_stale(edit, page)
     diffs = [
         (label, word_diff((base or empty)[field], proposed[field]))
         for label, field in (
@@ -523,11 +521,12 @@ def review_detail(request, pk):
             (_("Text"), "body"),
         )
     ]
-    current_diff = None
-    if stale and page.live_revision:
-        current_diff = word_diff(
-            _revision_text(page.live_revision)["body"], proposed["body"]
-        )
+    current_diff = merged = None
+    if stale:
+        # What approving would change on the live article: the merge when it
+        # is clean, else the whole difference the reviewer has to merge by hand.
+        merged = selectors.edit_merged_fields(edit, page)
+        current_diff = word_diff(page.body_markdown(), (merged or proposed)["body"])
     return render(
         request,
         "kb/review_detail.html",
@@ -537,6 +536,8 @@ def review_detail(request, pk):
             "diffs": diffs,
             "stale": stale,
             "current_diff": current_diff,
+            "conflict": stale and merged is None,
+            "own_change": edit.author_id == request.user.pk,
             "preview_html": edit.revision.as_object().body_html(),
             "reject_form": reject_form,
             "author": _public_name(edit.author),
