@@ -39,7 +39,7 @@ from machina.apps.forum_moderation.views import (
 
 from accounts.roles import has_verified_email
 from accounts.selectors import with_profiles
-from config.ratelimit import client_ip, ratelimit_hit, too_many_requests
+from config.ratelimit import form_rate_limited, rate_limited_response
 from forum import conf, selectors, services
 from forum.models import ModerationLog
 
@@ -139,19 +139,23 @@ class _WriteGuardMixin:
     def post(self, request, *args, **kwargs):
         if request.POST.get(HONEYPOT_FIELD):
             return refused(request, _("Your message could not be accepted."), 400)
-        if "preview" not in request.POST:
-            limit = self.rate_limit()
-            over_ip = ratelimit_hit(
-                self.rate_scope, "ip:" + client_ip(request), limit, RATE_PERIOD
-            )
-            over_user = ratelimit_hit(
-                self.rate_scope, f"user:{request.user.pk}", limit, RATE_PERIOD
-            )
-            if over_ip or over_user:
-                return too_many_requests(
-                    request, retry_after=RATE_PERIOD, message=self.rate_message()
-                )
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, post_form, *args, **kwargs):
+        # Checked on a valid, non-preview post so a refusal shows the form again
+        # with the text typed (machina's form_invalid), not a bare 429 page.
+        if not self.preview and form_rate_limited(
+            self.request,
+            post_form,
+            scope=self.rate_scope,
+            limit=self.rate_limit(),
+            period=RATE_PERIOD,
+            message=self.rate_message(),
+        ):
+            return rate_limited_response(
+                self.form_invalid(post_form, *args, **kwargs), RATE_PERIOD
+            )
+        return super().form_valid(post_form, *args, **kwargs)
 
 
 class TopicCreateView(_WriteGuardMixin, MachinaTopicCreateView):
