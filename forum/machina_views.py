@@ -5,6 +5,7 @@ first), so machina's URL names keep working and point at these views.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -27,6 +28,10 @@ from machina.apps.forum_conversation.views import (
     TopicCreateView as MachinaTopicCreateView,
 )
 from machina.apps.forum_conversation.views import TopicView as MachinaTopicView
+from machina.apps.forum_member.views import (
+    ForumProfileDetailView as MachinaForumProfileDetailView,
+)
+from machina.apps.forum_member.views import UserPostsView as MachinaUserPostsView
 from machina.apps.forum_moderation.views import (
     PostApproveView as MachinaPostApproveView,
 )
@@ -38,7 +43,7 @@ from machina.apps.forum_moderation.views import (
 )
 
 from accounts.roles import has_verified_email
-from accounts.selectors import with_profiles
+from accounts.selectors import user_public_name, with_profiles
 from config.ratelimit import form_rate_limited, rate_limited_response
 from forum import conf, selectors, services
 from forum.models import ModerationLog
@@ -260,3 +265,35 @@ class SearchRedirectView(RedirectView):
 
 def moderation_queue_redirect(request):
     return redirect("community_forum:moderation")
+
+
+class _MemberPageMixin:
+    """Member pages exist only for people who posted, under their public name."""
+
+    def member(self):
+        if not hasattr(self, "_member"):
+            self._member = selectors.member_page_owner(
+                self.kwargs.get("pk"), self.request.user
+            )
+            if self._member is None:
+                raise Http404
+        return self._member
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["public_name"] = user_public_name(self.member())
+        return context
+
+
+class MemberProfileView(_MemberPageMixin, MachinaForumProfileDetailView):
+    def get_queryset(self):
+        return get_user_model().objects.filter(pk=self.member().pk)
+
+
+class MemberPostsView(_MemberPageMixin, MachinaUserPostsView):
+    @property
+    def poster(self):
+        return self.member()
+
+    def get_queryset(self):
+        return with_profiles(super().get_queryset(), "poster")

@@ -4,6 +4,10 @@ allauth sends synchronously: with the mail server down, sign-up and password
 reset would fail. Here the message is rendered by allauth as usual, then
 recorded and sent like every other mail of the site. The site's name is
 ``settings.SITE_NAME``, not the Sites framework's row (``example.com``).
+
+It is the site's one allauth adapter, so it also gives new accounts a random
+handle (``accounts.services.username_generate``) instead of allauth's default,
+built from the e-mail address.
 """
 
 from types import SimpleNamespace
@@ -14,10 +18,15 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
+from accounts.services import username_generate
 from outbox.services import mail_queue
 
 
 class OutboxAccountAdapter(DefaultAccountAdapter):
+    def generate_unique_username(self, txts, regex=None) -> str:
+        # allauth's populate_username passes the names and the e-mail here.
+        return username_generate()
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"
 
