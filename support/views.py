@@ -162,7 +162,7 @@ def _ticket_create_save(request, form, token):
     messages.success(
         request,
         _(
-            "Your ticket %(reference)s is open. A confirmation was sent to "
+            "Your ticket %(reference)s is open. A confirmation will be sent to "
             "%(email)s; we aim to answer within %(delay)s."
         )
         % {
