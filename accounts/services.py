@@ -1,8 +1,10 @@
-"""Writes about people: profiles and community membership."""
+"""Writes about people: profiles, community membership, account handles."""
 
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
@@ -49,3 +51,17 @@ def site_update_from_settings() -> Site:
     )
     Site.objects.clear_cache()
     return site
+
+
+def username_generate() -> str:
+    """A fresh, unused handle for a new account: ``member-`` and random letters.
+
+    Never derived from the e-mail address (allauth's default), since usernames
+    show in places we do not control (machina, the admin) and would give away
+    the address's local part.
+    """
+    users = get_user_model().objects
+    while True:
+        candidate = f"member-{secrets.token_hex(5)}"
+        if not users.filter(username__iexact=candidate).exists():
+            return candidate

@@ -60,6 +60,53 @@ def ratelimit_hit(scope, key, limit, period):
     return count is not None and count > limit
 
 
+def ratelimit_over(request, scope, limit, period, *, ip_when_signed_in=True):
+    """Count one hit for this request; True when its user or its IP is over.
+
+    ``ip_when_signed_in=False`` keys signed-in people on their account only, so
+    colleagues behind one office address do not share a limit.
+    """
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    over = False
+    if ip_when_signed_in or not signed_in:
+        over |= ratelimit_hit(scope, "ip:" + client_ip(request), limit, period)
+    if signed_in:
+        over |= ratelimit_hit(scope, f"user:{user.pk}", limit, period)
+    return over
+
+
+def form_rate_limited(
+    request, form, *, scope, limit, period, message=None, ip_when_signed_in=True
+):
+    """The one way a write form meets its rate limit (as the ticket form does).
+
+    Counts one valid submission; when over the limit, adds a clear error to
+    ``form`` and returns True: the view then shows the form again with
+    everything that was typed, through ``rate_limited_response``.
+    """
+    if not ratelimit_over(
+        request, scope, limit, period, ip_when_signed_in=ip_when_signed_in
+    ):
+        return False
+    form.add_error(
+        None,
+        [
+            message
+            or _("You are going too fast. Please wait a few minutes and try again."),
+            _("Nothing you typed is lost: it is kept below, ready to send again."),
+        ],
+    )
+    return True
+
+
+def rate_limited_response(response, retry_after):
+    """Mark the re-rendered form page as a 429 with its Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def too_many_requests(
     request, retry_after=60, message=None, *, text_kept=False, as_json=False
 ):

@@ -247,6 +247,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "5/5m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Password reset and "send me my ticket links" answer no sooner than this, so
+# their timing does not reveal who has an account (config/timing.py).
+ENUMERATION_FLOOR_MS = env_int("ENUMERATION_FLOOR_MS", 250)
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 X_CLIENT_ID = env_str("X_CLIENT_ID")

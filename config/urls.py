@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -13,6 +14,7 @@ from wagtail.urls import WAGTAIL_FRONTEND_LOGIN_TEMPLATE
 
 from config import views
 from config.login import AdminLoginForm, SiteLoginForm
+from config.timing import response_floor
 
 # Every password form shares allauth's failed-login limit (config/login.py).
 admin.site.login_form = AdminLoginForm
@@ -36,6 +38,12 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("accounts.urls")),
+    # Same answer time for known and unknown addresses (allauth's own view).
+    path(
+        "accounts/password/reset/",
+        response_floor(allauth_views.password_reset),
+        name="account_reset_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.urls")),
     path("forum/", include(machina_urls)),

@@ -5,6 +5,7 @@ first), so machina's URL names keep working and point at these views.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -27,6 +28,10 @@ from machina.apps.forum_conversation.views import (
     TopicCreateView as MachinaTopicCreateView,
 )
 from machina.apps.forum_conversation.views import TopicView as MachinaTopicView
+from machina.apps.forum_member.views import (
+    ForumProfileDetailView as MachinaForumProfileDetailView,
+)
+from machina.apps.forum_member.views import UserPostsView as MachinaUserPostsView
 from machina.apps.forum_moderation.views import (
     PostApproveView as MachinaPostApproveView,
 )
@@ -38,8 +43,8 @@ from machina.apps.forum_moderation.views import (
 )
 
 from accounts.roles import has_verified_email
-from accounts.selectors import with_profiles
-from config.ratelimit import client_ip, ratelimit_hit, too_many_requests
+from accounts.selectors import user_public_name, with_profiles
+from config.ratelimit import form_rate_limited, rate_limited_response
 from forum import conf, selectors, services
 from forum.models import ModerationLog
 from search.services import search
@@ -138,8 +143,26 @@ class _WriteGuardMixin:
             )
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, *args, **kwargs):
-        response = super().form_valid(*args, **kwargs)
+    def post(self, request, *args, **kwargs):
+        if request.POST.get(HONEYPOT_FIELD):
+            return refused(request, _("Your message could not be accepted."), 400)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, post_form, *args, **kwargs):
+        # Checked on a valid, non-preview post so a refusal shows the form again
+        # with the text typed (machina's form_invalid), not a bare 429 page.
+        if not self.preview and form_rate_limited(
+            self.request,
+            post_form,
+            scope=self.rate_scope,
+            limit=self.rate_limit(),
+            period=RATE_PERIOD,
+            message=self.rate_message(),
+        ):
+            return rate_limited_response(
+                self.form_invalid(post_form, *args, **kwargs), RATE_PERIOD
+            )
+        response = super().form_valid(post_form, *args, **kwargs)
         post = getattr(self, "forum_post", None)
         if post is not None and not post.approved:
             # machina says both "posted successfully" and "will be validated":
@@ -154,23 +177,6 @@ class _WriteGuardMixin:
                         extra_tags=message.extra_tags,
                     )
         return response
-
-    def post(self, request, *args, **kwargs):
-        if request.POST.get(HONEYPOT_FIELD):
-            return refused(request, _("Your message could not be accepted."), 400)
-        if "preview" not in request.POST:
-            limit = self.rate_limit()
-            over_ip = ratelimit_hit(
-                self.rate_scope, "ip:" + client_ip(request), limit, RATE_PERIOD
-            )
-            over_user = ratelimit_hit(
-                self.rate_scope, f"user:{request.user.pk}", limit, RATE_PERIOD
-            )
-            if over_ip or over_user:
-                return too_many_requests(
-                    request, retry_after=RATE_PERIOD, message=self.rate_message()
-                )
-        return super().post(request, *args, **kwargs)
 
 
 class TopicCreateView(_WriteGuardMixin, MachinaTopicCreateView):
@@ -324,3 +330,35 @@ def suggested_answers(text, lang, limit=5):
     response = search(text, lang=lang, limit=limit * 2)
     hits = [hit for hit in response.results if hit.kind == "article" or hit.solved]
     return hits[:limit]
+
+
+class _MemberPageMixin:
+    """Member pages exist only for people who posted, under their public name."""
+
+    def member(self):
+        if not hasattr(self, "_member"):
+            self._member = selectors.member_page_owner(
+                self.kwargs.get("pk"), self.request.user
+            )
+            if self._member is None:
+                raise Http404
+        return self._member
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["public_name"] = user_public_name(self.member())
+        return context
+
+
+class MemberProfileView(_MemberPageMixin, MachinaForumProfileDetailView):
+    def get_queryset(self):
+        return get_user_model().objects.filter(pk=self.member().pk)
+
+
+class MemberPostsView(_MemberPageMixin, MachinaUserPostsView):
+    @property
+    def poster(self):
+        return self.member()
+
+    def get_queryset(self):
+        return with_profiles(super().get_queryset(), "poster")

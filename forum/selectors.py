@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
@@ -302,3 +303,21 @@ def topic_promotion_draft(topic):
         "summary": _summary_from(plain_text(question.content.rendered)),
         "body": _without_chatter(solution.post.content.raw) if solution else "",
     }
+
+
+def member_page_owner(pk, viewer):
+    """The person a public member page (``/forum/member/profile/<pk>/``) is about.
+
+    Only people who have an approved post have a public page: ids are
+    sequential, so anything else would list every account, unverified or
+    silent ones included. People always see their own page. None otherwise
+    (the caller answers 404, the same for every kind of refusal).
+    """
+    if not str(pk).isdigit():
+        return None
+    users = get_user_model().objects.filter(is_active=True)
+    if getattr(viewer, "pk", None) != int(pk):
+        users = users.filter(
+            Exists(Post.approved_objects.filter(poster=OuterRef("pk")))
+        )
+    return with_profiles(users).filter(pk=int(pk)).first()

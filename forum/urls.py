@@ -52,6 +52,16 @@ urlpatterns = [
         machina_views.PostDisapproveView.as_view(),
         name="machina_post_disapprove",
     ),
+    path(
+        FORUM + "member/profile/<str:pk>/",
+        machina_views.MemberProfileView.as_view(),
+        name="machina_member_profile",
+    ),
+    path(
+        FORUM + "member/profile/<str:pk>/posts/",
+        machina_views.MemberPostsView.as_view(),
+        name="machina_member_posts",
+    ),
     path(FORUM + "search/", machina_views.SearchRedirectView.as_view(), name="search"),
     # Our own pages.
     path(FORUM + "ask/", views.ask, name="ask"),

@@ -15,7 +15,7 @@ from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Post, Topic
 
 from accounts.roles import has_verified_email
-from config.ratelimit import ratelimit
+from config.ratelimit import form_rate_limited, rate_limited_response
 from forum import selectors, services
 from forum.forms import PromoteForm, RemoveForm, ReportForm
 from forum.machina_views import HONEYPOT_FIELD, refused
@@ -157,18 +157,32 @@ def topic_promote(request, topic_pk):
     )
 
 
+REPORT_LIMIT, REPORT_PERIOD = 10, 600
+
+
 @login_required
-@ratelimit("forum-report", limit=10, period=600)
 def post_report(request, post_pk):
     post = _readable_post(request, post_pk)
     if not has_verified_email(request.user):
         return refused(
             request, _("Please confirm your e-mail address before reporting."), 403
         )
+    limited = False
     if request.method == "POST":
         if request.POST.get(HONEYPOT_FIELD):
             return refused(request, _("Your message could not be accepted."), 400)
         form = ReportForm(request.POST)
+        limited = form.is_valid() and form_rate_limited(
+            request,
+            form,
+            scope="forum-report",
+            limit=REPORT_LIMIT,
+            period=REPORT_PERIOD,
+            message=_(
+                "You have sent many reports in the last minutes: please wait "
+                "a few minutes before sending another one."
+            ),
+        )
         if form.is_valid():
             services.post_report_create(
                 post=post,
@@ -182,7 +196,7 @@ def post_report(request, post_pk):
             return _topic_redirect(post.topic, post)
     else:
         form = ReportForm()
-    return render(
+    response = render(
         request,
         "community_forum/post_report.html",
         {
@@ -193,6 +207,7 @@ def post_report(request, post_pk):
             "honeypot": HONEYPOT_FIELD,
         },
     )
+    return rate_limited_response(response, REPORT_PERIOD) if limited else response
 
 
 def _moderator_required(request):

@@ -9,6 +9,7 @@ from wagtail.models import PageLogEntry, Revision
 
 from accounts import roles
 from accounts.selectors import user_public_name, with_profiles
+from kb.diff import three_way_merge
 from kb.models import (
     ArticleCredit,
     ArticleEdit,
@@ -240,6 +241,61 @@ def edit_previous_revision(edit: ArticleEdit) -> Revision | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+# The fields the public editor changes, merged one by one on approval.
+MERGED_FIELDS = ("title", "summary", "symptoms", "body")
+
+
+def _member_fields(page: ArticlePage) -> dict[str, str]:
+    return {
+        "title": page.title,
+        "summary": page.summary,
+        "symptoms": page.symptoms or "",
+        "body": page.body_markdown(),
+    }
+
+
+def edit_is_stale(edit: ArticleEdit, live: ArticlePage) -> bool:
+    """True when the article was published again after ``edit`` was written."""
+    return bool(
+        edit.kind == ArticleEdit.Kind.EDIT
+        and live.live
+        and live.live_revision_id
+        and edit.base_revision_id
+        and edit.base_revision_id != live.live_revision_id
+    )
+
+
+def edit_merged_fields(edit: ArticleEdit, live: ArticlePage) -> dict[str, str] | None:
+    """What publishing ``edit`` on top of ``live`` gives, or None on a conflict.
+
+    A three-way merge per field (base = the revision the edit started from,
+    ours = the live article, theirs = the edit): a field only one side changed
+    takes that side; the Markdown text is merged line by line. None when both
+    sides changed the same field (or the same lines of the text) differently.
+    """
+    proposed = _member_fields(edit.revision.as_object())
+    base_revision = edit_previous_revision(edit)
+    if base_revision is None:
+        return proposed
+    base = _member_fields(base_revision.as_object())
+    ours = _member_fields(live)
+    merged = {}
+    for field in MERGED_FIELDS:
+        b, o, t = base[field], ours[field], proposed[field]
+        if t in (b, o):
+            merged[field] = o
+        elif o == b:
+            merged[field] = t
+        elif field == "body":
+            text = three_way_merge(b, o, t)
+            if text is None:
+                return None
+            merged[field] = text
+        else:
+            return None
+    return merged
 
 
 def visible_revisions(page: ArticlePage, user: User) -> QuerySet[Revision]:

@@ -17,7 +17,15 @@ from wagtail.models import Revision
 from wagtail.views import serve
 
 from accounts.selectors import user_public_name
-from config.ratelimit import client_ip, ratelimit, ratelimit_hit, too_many_requests
+from config.ratelimit import (
+    client_ip,
+    form_rate_limited,
+    rate_limited_response,
+    ratelimit,
+    ratelimit_hit,
+    ratelimit_over,
+    too_many_requests,
+)
 from config.sanitize import markdown_to_html
 from kb import cache, selectors
 from kb.diff import word_diff
@@ -159,7 +167,12 @@ def _edit_initial(page):
     }
 
 
-@ratelimit("kb-edit", limit=10, period=600)
+# Editors sign in: their limits follow the account, not the (shared) address.
+EDIT_LIMIT, EDIT_PERIOD = 10, 600
+PROPOSE_LIMIT, PROPOSE_PERIOD = 5, 3600
+PREVIEW_LIMIT, PREVIEW_PERIOD = 60, 60
+
+
 def article_edit(request, page):
     denied = _require_contributor(request)
     if denied:
@@ -170,8 +183,22 @@ def article_edit(request, page):
             _("This article is protected: only trusted members and staff can edit it."),
         )
     conflict = None
+    limited = False
     if request.method == "POST":
         form = ArticleEditForm(request.POST)
+        if form.is_valid():
+            limited = form_rate_limited(
+                request,
+                form,
+                scope="kb-edit",
+                limit=EDIT_LIMIT,
+                period=EDIT_PERIOD,
+                message=_(
+                    "You have saved many changes in the last minutes: please "
+                    "wait a few minutes before saving again."
+                ),
+                ip_when_signed_in=False,
+            )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -217,7 +244,7 @@ def article_edit(request, page):
     else:
         form = ArticleEditForm(initial=_edit_initial(page))
     status = 409 if conflict else 200
-    return render(
+    response = render(
         request,
         "kb/article_edit.html",
         {
@@ -228,28 +255,60 @@ def article_edit(request, page):
         },
         status=status,
     )
+    return rate_limited_response(response, EDIT_PERIOD) if limited else response
 
 
 @require_POST
-@ratelimit("kb-preview", limit=60, period=60)
 def markdown_preview(request):
     if not selectors.can_contribute(request.user):
         return JsonResponse({"error": _("Sign in to preview.")}, status=403)
+    if ratelimit_over(
+        request,
+        "kb-preview",
+        PREVIEW_LIMIT,
+        PREVIEW_PERIOD,
+        ip_when_signed_in=False,
+    ):
+        # The editor keeps the text; it only shows this instead of the preview.
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The preview pauses for a minute (too many requests); "
+                    "your text is kept and can still be saved."
+                )
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(PREVIEW_PERIOD)
+        return response
     text = request.POST.get("text", "")[
         : ArticleEditForm.base_fields["body"].max_length
     ]
     return JsonResponse({"html": markdown_to_html(text)})
 
 
-@ratelimit("kb-propose", limit=5, period=3600)
 def article_propose(request):
     denied = _require_contributor(request)
     if denied:
         return denied
     lang = _lang()
     structure.kb_root(lang)
+    limited = False
     if request.method == "POST":
         form = ArticleProposeForm(request.POST, lang=lang)
+        if form.is_valid():
+            limited = form_rate_limited(
+                request,
+                form,
+                scope="kb-propose",
+                limit=PROPOSE_LIMIT,
+                period=PROPOSE_PERIOD,
+                message=_(
+                    "You have proposed many articles in the last hour: please "
+                    "wait a while before sending this one."
+                ),
+                ip_when_signed_in=False,
+            )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -275,7 +334,8 @@ def article_propose(request):
         form = ArticleProposeForm(
             lang=lang, initial={"title": request.GET.get("title", "")[:255]}
         )
-    return render(request, "kb/article_propose.html", {"form": form})
+    response = render(request, "kb/article_propose.html", {"form": form})
+    return rate_limited_response(response, PROPOSE_PERIOD) if limited else response
 
 
 # --- history ------------------------------------------------------------------
@@ -564,17 +624,15 @@ def review_detail(request, pk):
                         _("The change was rejected; the author will see your reason."),
                     )
                     return redirect("kb:review")
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("kb:review_detail", pk=edit.pk)
     proposed = _revision_text(edit.revision)
     base = _revision_text(edit.base_revision) if edit.base_revision else None
     empty = dict.fromkeys(("title", "summary", "body", "symptoms"), "")
-    stale = bool(
-        page.live
-        and edit.base_revision_id
-        and edit.base_revision_id != page.live_revision_id
-    )
+    stale = edit.is_pending and selectors.edit_is_stale(edit, page)
     diffs = [
         (label, word_diff((base or empty)[field], proposed[field]))
         for label, field in (
@@ -584,11 +642,12 @@ def review_detail(request, pk):
             (_("Text"), "body"),
         )
     ]
-    current_diff = None
-    if stale and page.live_revision:
-        current_diff = word_diff(
-            _revision_text(page.live_revision)["body"], proposed["body"]
-        )
+    current_diff = merged = None
+    if stale:
+        # What approving would change on the live article: the merge when it
+        # is clean, else the whole difference the reviewer has to merge by hand.
+        merged = selectors.edit_merged_fields(edit, page)
+        current_diff = word_diff(page.body_markdown(), (merged or proposed)["body"])
     return render(
         request,
         "kb/review_detail.html",
@@ -598,6 +657,8 @@ def review_detail(request, pk):
             "diffs": diffs,
             "stale": stale,
             "current_diff": current_diff,
+            "conflict": stale and merged is None,
+            "own_change": edit.author_id == request.user.pk,
             "preview_html": edit.revision.as_object().body_html(),
             "reject_form": reject_form,
             "revise_form": revise_form or ReviewReviseForm(initial=proposed),

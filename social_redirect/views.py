@@ -28,7 +28,7 @@ from django.views.decorators.http import (
 )
 
 from accounts import roles
-from config.ratelimit import ratelimit
+from config.ratelimit import form_rate_limited, rate_limited_response, ratelimit
 from config.urls_safety import safe_local_url
 from social_redirect import selectors
 from social_redirect.forms import MentionPasteForm, ReplyTemplateForm
@@ -270,11 +270,25 @@ def _decorate(mention, templates):
     return mention
 
 
+PASTE_LIMIT, PASTE_PERIOD = 60, 60
+
+
 @never_cache
 @_community_manager_required
-@ratelimit("social-paste", 60, 60)
 def dashboard(request):
     form = MentionPasteForm(request.POST or None)
+    limited = (
+        request.method == "POST"
+        and form.is_valid()
+        and form_rate_limited(
+            request,
+            form,
+            scope="social-paste",
+            limit=PASTE_LIMIT,
+            period=PASTE_PERIOD,
+            message=_("You have added many posts in the last minute."),
+        )
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -296,7 +310,7 @@ def dashboard(request):
     templates = selectors.reply_template_texts()
     queue = [_decorate(m, templates) for m in selectors.mention_queue()]
     handled = [_decorate(m, templates) for m in selectors.recent_handled()]
-    return render(
+    response = render(
         request,
         "social_redirect/social/dashboard.html",
         {
@@ -308,6 +322,7 @@ def dashboard(request):
             "matching_note": matching_note(),
         },
     )
+    return rate_limited_response(response, PASTE_PERIOD) if limited else response
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import client_ip, ratelimit, ratelimit_hit
+from config.timing import response_floor
 from support import selectors, services
 from support.forms import (
     AgentReplyForm,
@@ -186,7 +187,7 @@ def _ticket_create_save(request, form, token):
     messages.success(
         request,
         _(
-            "Your ticket %(reference)s is open. A confirmation was sent to "
+            "Your ticket %(reference)s is open. A confirmation will be sent to "
             "%(email)s; we aim to answer within %(delay)s."
         )
         % {
@@ -441,9 +442,11 @@ def ticket_queue(request):
     )
 
 
+@response_floor
 def ticket_access_request(request):
     """Ask for fresh links by e-mail. The answer is the same whether or not the
-    address has tickets, so nobody learns who wrote to support."""
+    address has tickets, and takes the same time (``response_floor``), so nobody
+    learns who wrote to support."""
     if request.method == "POST":
         form = TicketAccessRequestForm(request.POST)
         if form.is_bot():

@@ -41,6 +41,20 @@ class EditConflict(Exception):
         self.current_revision_id = page.live_revision_id
 
 
+class MergeConflict(ValidationError):
+    """A stale pending edit and the live article changed the same passage."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The article was changed after this edit was written, and both "
+                "changed the same passage: nothing was published. Compare them "
+                "below, edit the article to bring in what is still needed, then "
+                "reject this change with a short note."
+            )
+        )
+
+
 class NothingChanged(Exception):
     """The submitted text is the same as the current one."""
 
@@ -308,20 +322,70 @@ def article_edit_revise(
 
 
 def article_edit_approve(*, edit: ArticleEdit, reviewer: AbstractUser) -> ArticleEdit:
-    """Publish a pending edit (or a proposed article)."""
+    """Publish a pending edit (or a proposed article).
+
+    When the article was published again since the edit began, the edit is
+    merged into the live version (see ``kb.selectors.edit_merged_fields``) and
+    the merge is published, so no published change is lost; on a conflict,
+    MergeConflict (a ValidationError) and nothing changes. Nobody approves
+    their own change (PermissionDenied).
+    """
     if not selectors.can_review(reviewer):
         raise PermissionDenied(_("Only trusted members and staff review edits."))
     with transaction.atomic():
         edit = ArticleEdit.objects.select_for_update().get(pk=edit.pk)
+        if edit.author_id is not None and edit.author_id == reviewer.pk:
+            raise PermissionDenied(
+                _(
+                    "You cannot approve your own change: another trusted member "
+                    "or a staff member must review it."
+                )
+            )
         if not edit.is_pending:
             raise ValidationError(_("This change has already been reviewed."))
-        revision_publish(edit.revision, reviewer)
+        live = ArticlePage.objects.select_for_update().get(pk=edit.page_id)
+        if selectors.edit_is_stale(edit, live):
+            _merged_publish(edit, live, reviewer)
+        else:
+            revision_publish(edit.revision, reviewer)
         edit.status = ArticleEdit.Status.ACCEPTED
         edit.reviewer = reviewer
         edit.reviewed_at = timezone.now()
-        edit.save(update_fields=["status", "reviewer", "reviewed_at"])
+        edit.save(
+            update_fields=[
+                "status",
+                "reviewer",
+                "reviewed_at",
+                "revision",
+                "base_revision",
+            ]
+        )
     _notify_author(edit, accepted=True)
     return edit
+
+
+def _merged_publish(edit: ArticleEdit, live: ArticlePage, reviewer) -> None:
+    """Publish ``edit`` merged into ``live``; the edit then points at the merge.
+
+    The author's own revision stays in the history as they wrote it; the edit
+    record moves to the merged revision (based on the live one), so undoing
+    it later takes back exactly this change.
+    """
+    merged = selectors.edit_merged_fields(edit, live)
+    if merged is None:
+        raise MergeConflict()
+    base_revision = live.live_revision
+    member_fields_apply(
+        live,
+        title=merged["title"],
+        summary=merged["summary"],
+        body_markdown=merged["body"],
+        symptoms=merged["symptoms"],
+    )
+    revision = live.save_revision(user=edit.author, log_action=True)
+    revision_publish(revision, reviewer)
+    edit.revision = revision
+    edit.base_revision = base_revision
 
 
 def article_edit_reject(

@@ -24,10 +24,15 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": tokenInput ? tokenInput.value : "" }
     }).then(function (response) {
-      return response.ok ? response.json() : null;
+      return response.ok || response.status === 429 ? response.json() : null;
     }).then(function (data) {
       // The HTML comes from config.sanitize (bleach allow-list).
       if (data && typeof data.html === "string") { target.innerHTML = data.html; }
+      // Too many previews: say so; the textarea is never touched.
+      if (data && typeof data.error === "string") {
+        last = null;
+        target.textContent = data.error;
+      }
     }).catch(function () { /* the preview is a comfort; saving still works */ });
   }
 
