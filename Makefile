@@ -19,7 +19,7 @@ install: $(STAMP)
 compilemessages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
-APPS := accounts kb forum search social_redirect support outbox
+APPS := accounts kb forum search social_redirect support outbox status
 MSG_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 # Site-wide strings (config/, site/templates) go to site/locale; each app keeps its own.
