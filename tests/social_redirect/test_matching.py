@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from config import roles
+from accounts import roles
 from kb.demo import load_demo_articles
 from search import embeddings
 from search.models import DocumentVector, SearchDocument
