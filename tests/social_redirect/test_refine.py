@@ -105,7 +105,8 @@ def test_a_burst_is_stored_lexical_first_then_refined_by_the_task(
         assert mention.target_url == (
             fused.candidates[0].url if fused.target_kind == "article" else ""
         )
-        assert mention.confidence == fused.confidence
+        # Batched embeddings differ from single ones in the last digits.
+        assert mention.confidence == pytest.approx(fused.confidence, abs=0.03)
         assert [c["url"] for c in mention.candidates] == [
             c.url for c in fused.candidates
         ]
