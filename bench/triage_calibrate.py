@@ -29,6 +29,14 @@ FEATURES = [
     "words",
     "branded",
     "agree",
+    # Each leg's own view: the chosen article's rank in the lexical and in
+    # the embedding ranking, whether both legs alone put the same article
+    # first, and each leg's lead of its first over its second.
+    "lexical_rank",
+    "dense_rank",
+    "legs_agree",
+    "lexical_margin",
+    "dense_margin",
 ]
 TARGET_PRECISION = 0.85
 

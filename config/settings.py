@@ -419,6 +419,10 @@ SOCIAL_OWN_HANDLES = env_list("SOCIAL_OWN_HANDLES", ["EntraideTelecom"])
 # Matching fuses lexical search with sentence embeddings (search/embeddings.py);
 # 0 keeps it lexical (the bench's lexical-only variant).
 SOCIAL_SEMANTIC_MATCHING = env_bool("SOCIAL_SEMANTIC_MATCHING", True)
+# A delivery or import of more mentions than this (or any arriving while
+# others wait) is stored with the lexical triage first and refined with the
+# embeddings in the background, in batches (task social_redirect.mentions_refine).
+SOCIAL_REFINE_BURST = env_int("SOCIAL_REFINE_BURST", 20)
 # The multilingual embedding model: the ONNX file of requirements-models.txt
 # unless a path is given here. A missing or broken model degrades to lexical.
 SEARCH_EMBEDDING_MODEL_PATH = env_str("SEARCH_EMBEDDING_MODEL_PATH")

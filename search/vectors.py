@@ -11,9 +11,9 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
 
 from search import embeddings
+from search.backends.embedded import state_token
 from search.models import DocumentVector, SearchDocument
 
 _lock = threading.Lock()
@@ -85,9 +85,9 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
     if not embeddings.available():
         return None
     rows = SearchDocument.objects.filter(lang=lang).exclude(kind="topic", solved=False)
-    # Any write (a topic solved too) changes the count or the last write time.
-    state = rows.aggregate(n=Count("pk"), last=Max("indexed_at"))
-    key = (lang, state["n"], state["last"], embeddings.MODEL_NAME)
+    # Any index write (a topic solved too) sets a new token: one key lookup
+    # per post instead of counting the index.
+    key = (lang, state_token(lang), embeddings.MODEL_NAME)
     with _lock:
         cached = _cache.get(lang)
         if cached is not None and cached.key == key:

@@ -45,6 +45,9 @@ class Mention(models.Model):
     confidence = models.FloatField(default=0.0)
     candidates = models.JSONField(default=list, blank=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
+    # False while only the fast lexical first triage of a burst is stored;
+    # the mentions_refine task adds the meaning (services.mentions).
+    refined = models.BooleanField(_("refined"), default=True)
     acted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("acted by"),

@@ -30,7 +30,7 @@ from django.views.decorators.http import (
 from accounts import roles
 from config.ratelimit import form_rate_limited, rate_limited_response, ratelimit
 from config.urls_safety import safe_local_url
-from social_redirect import selectors
+from social_redirect import selectors, tasks
 from social_redirect.forms import MentionPasteForm, ReplyTemplateForm
 from social_redirect.models import Mention
 from social_redirect.services import links as link_services
@@ -156,6 +156,8 @@ def _store(payload, source):
         report = mention_services.mentions_from_webhook(payload=payload, source=source)
     except mention_services.MentionError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    if report.to_refine:
+        tasks.mentions_refine_later()
     body = {
         "created": report.created,
         "duplicates": report.duplicates,

@@ -245,6 +245,16 @@ def _doc_table(cursor, lang):
     return table
 
 
+def state_token(lang):
+    """The language's index state token: it changes with every index write
+    (documents, vectors, a topic solved), so per-process caches of what
+    was read from the index key on it instead of re-reading anything."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM search_indexstate WHERE lang = %s", [lang])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _touch(cursor, langs):
     """Give ``langs`` a new state token: their cached document tables are stale."""
     cursor.executemany(

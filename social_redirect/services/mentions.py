@@ -19,11 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from search import embeddings
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
 from social_redirect.triage.confidence import confidence_level
 from social_redirect.triage.decision import Triage, triage_text
+from social_redirect.triage.matching import post_vectors, semantic_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +123,14 @@ def mention_create(
     lang: str | None = None,
     posted_at: datetime | None = None,
     triage: bool = True,
+    semantic: bool | None = None,
+    result: Triage | None = None,
 ) -> tuple[Mention, bool]:
     """``(mention, created)``. A mention already stored (same external id or
-    post URL) is returned untouched, so every way in is idempotent."""
+    post URL) is returned untouched, so every way in is idempotent.
+    ``semantic=False``: the lexical first triage of a burst (``lexical_first``),
+    refined later by ``mentions_refine``. ``result``: the triage, already
+    computed by a caller that writes many mentions in one transaction."""
     text = (text or "").strip()
     if not text:
         raise MentionError("empty text")
@@ -141,7 +148,10 @@ def mention_create(
     posted_at = parse_time(posted_at) or timezone.now()
     lang = lang if lang in ("fr", "en") else ""
     # Search before writing, so the write lock is held for as short as possible.
-    result = triage_text(text, lang or None) if triage else None
+    if triage and result is None:
+        result = triage_text(text, lang or None, semantic=semantic)
+    elif not triage:
+        result = None
     # One commit per mention: the row, its triage and its link land together.
     with transaction.atomic():
         try:
@@ -165,12 +175,33 @@ def mention_create(
     return mention, True
 
 
+def refinement_possible() -> bool:
+    """Whether a lexical first triage can be refined with the embeddings."""
+    return semantic_enabled() and embeddings.available()
+
+
+def lexical_first(count: int) -> bool:
+    """Whether ``count`` mentions arriving together get the lexical triage
+    first (a few milliseconds each) and their meaning in the background: a
+    burst, or any arrival while earlier mentions still wait (a backlog)."""
+    if not refinement_possible():
+        return False
+    return (
+        count > settings.SOCIAL_REFINE_BURST
+        or Mention.objects.filter(refined=False).exists()
+    )
+
+
 def mention_triage(
-    *, mention: Mention, result: Triage | None = None
+    *, mention: Mention, result: Triage | None = None, refined: bool | None = None
 ) -> tuple[Triage, RedirectLink | None]:
     """Score the mention, choose its target and give it a short link (none
-    when the post needs no answer)."""
+    when the post needs no answer). A lexical triage is marked not refined
+    while the embeddings could still add to it."""
     result = result or triage_text(mention.text, mention.lang or None)
+    mention.refined = (
+        refined if refined is not None else result.semantic or not refinement_possible()
+    )
     mention.lang = result.lang
     mention.unhappiness = result.unhappiness
     mention.private_signals = result.signals
@@ -194,6 +225,55 @@ def mention_triage(
         title=mention.target_title,
     )
     return result, link
+
+
+# Posts embedded per model call: batching divides the cost per post by about
+# two (bench/triage_speed.py), larger batches add nothing.
+REFINE_BATCH = 32
+
+
+def mentions_refine(*, batch_size: int = REFINE_BATCH, limit: int | None = None) -> int:
+    """Refine the mentions stored with the lexical first triage: embed them a
+    batch at a time and triage them again with both legs. A mention a
+    community manager already handled keeps the target they chose. Returns
+    how many mentions were refined."""
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        batch = list(
+            Mention.objects.filter(refined=False).order_by("received_at", "pk")[:size]
+        )
+        if not batch:
+            break
+        vectors = (
+            post_vectors([(m.text, m.lang or "en") for m in batch])
+            if refinement_possible()
+            else None
+        )
+        results = {}
+        if vectors is not None:
+            # Searched before the write transaction, as in mention_create.
+            for mention, vector in zip(batch, vectors, strict=True):
+                results[mention.pk] = triage_text(
+                    mention.text, mention.lang or None, semantic=True, vector=vector
+                )
+        with transaction.atomic():
+            fresh = Mention.objects.select_for_update().filter(
+                pk__in=[m.pk for m in batch], refined=False
+            )
+            for mention in fresh:
+                result = results.get(mention.pk)
+                if (
+                    result is None
+                    or mention.acted_at
+                    or mention.status != Mention.Status.NEW
+                ):
+                    # Nothing to add (the model went away) or already handled.
+                    Mention.objects.filter(pk=mention.pk).update(refined=True)
+                    continue
+                mention_triage(mention=mention, result=result, refined=True)
+        done += len(batch)
+    return done
 
 
 def link_set_target(
@@ -229,8 +309,10 @@ def mention_choose_target(
         mention.target_url = chosen["url"]
         mention.target_title = chosen["title"]
         mention.target_source = chosen.get("source") or ""
-    # A person chose: the reply no longer waits on the match's confidence.
+    # A person chose: the reply no longer waits on the match's confidence,
+    # and the background refinement leaves their choice alone.
     mention.confidence = 1.0
+    mention.refined = True
     mention.save(
         update_fields=[
             "target_kind",
@@ -238,6 +320,7 @@ def mention_choose_target(
             "target_title",
             "target_source",
             "confidence",
+            "refined",
         ]
     )
     return link_set_target(
@@ -432,10 +515,14 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, object]]:
 
 
 def mention_import_record(
-    *, row: object, source: str = Mention.Source.IMPORT, triage: bool = True
+    *,
+    row: object,
+    source: str = Mention.Source.IMPORT,
+    triage: bool = True,
+    semantic: bool | None = None,
 ) -> tuple[Mention, bool]:
     fields = row_to_fields(row)
-    return mention_create(source=source, triage=triage, **fields)
+    return mention_create(source=source, triage=triage, semantic=semantic, **fields)
 
 
 # One delivery is at most 1 MB (the view's limit); this bounds the triage work.
@@ -447,6 +534,8 @@ class DeliveryReport:
     created: int = 0
     duplicates: int = 0
     errors: list = None  # [{"index": i, "error": "..."}]
+    # Created with the lexical first triage: enqueue tasks.mentions_refine.
+    to_refine: int = 0
 
     def __post_init__(self):
         self.errors = self.errors or []
@@ -488,19 +577,61 @@ def mentions_from_webhook(
     if len(records) > MAX_RECORDS_PER_DELIVERY:
         raise MentionError(f"at most {MAX_RECORDS_PER_DELIVERY} records per delivery")
     report = DeliveryReport()
+    fast = lexical_first(len(records))
+    prepared = []
+    # Triage first (reads only), then write in chunks: one commit per
+    # mention costs ~50 ms of disk syncs on a busy machine, one per chunk
+    # ~2 ms a mention, and the write lock is held for the writes only.
     for index, record in enumerate(records):
         try:
-            _mention, was_created = mention_import_record(row=record, source=source)
+            fields = row_to_fields(record)
+            prepared.append((index, fields, _delivery_triage(fields, fast=fast)))
         except MentionError as exc:
             report.errors.append({"index": index, "error": str(exc)})
-            continue
         except Exception:  # one record must never cost the others
-            logger.exception("webhook record %d could not be stored", index)
+            logger.exception("webhook record %d could not be triaged", index)
             report.errors.append({"index": index, "error": "could not be stored"})
-            continue
-        report.created += was_created
-        report.duplicates += not was_created
+    for start in range(0, len(prepared), WRITE_CHUNK):
+        with transaction.atomic():
+            for index, fields, result in prepared[start : start + WRITE_CHUNK]:
+                try:
+                    # A savepoint each: a record the database refuses must not
+                    # break the chunk's transaction for the records after it.
+                    with transaction.atomic():
+                        _mention, was_created = mention_create(
+                            source=source, result=result, **fields
+                        )
+                except MentionError as exc:
+                    report.errors.append({"index": index, "error": str(exc)})
+                    continue
+                except Exception:  # one record must never cost the others
+                    logger.exception("webhook record %d could not be stored", index)
+                    report.errors.append(
+                        {"index": index, "error": "could not be stored"}
+                    )
+                    continue
+                report.created += was_created
+                report.duplicates += not was_created
+                report.to_refine += was_created and fast
+    report.errors.sort(key=lambda e: e["index"])
     return report
+
+
+WRITE_CHUNK = 100
+
+
+def _delivery_triage(fields: dict, *, fast: bool) -> Triage | None:
+    """The triage of a delivery's record, None for a post already stored or
+    without text (``mention_create`` then answers as usual)."""
+    text = (fields.get("text") or "").strip()
+    url = (fields.get("url") or "").strip()
+    external_id = str(fields.get("external_id") or parse_post_url(url)[1] or "")
+    if not text or find_duplicate(external_id=external_id.strip()[:64], url=url):
+        return None
+    lang = fields.get("lang")
+    return triage_text(
+        text, lang if lang in ("fr", "en") else None, semantic=False if fast else None
+    )
 
 
 def urgency(mention: Mention, now: datetime | None = None) -> float:

@@ -56,12 +56,19 @@ def personal_reasons(text: str) -> list[str]:
 
 
 def triage_text(
-    text: str, lang: str | None = None, *, semantic: bool | None = None
+    text: str,
+    lang: str | None = None,
+    *,
+    semantic: bool | None = None,
+    vector=None,
 ) -> Triage:
+    """``vector``: the post's embedding when a batch was embedded at once
+    (``matching.post_vectors``); ``semantic=False`` is the fast lexical
+    first triage of a burst."""
     lang = lang if lang in ("fr", "en") else detect_language(text)
     score = unhappiness(text, lang)
     reasons = personal_reasons(text)
-    match = match_candidates(text, lang, semantic=semantic)
+    match = match_candidates(text, lang, semantic=semantic, vector=vector)
     post_kind = kind_of_post(text)
     if post_kind != "thanks" and not reasons and "?" not in text:
         intents = intent_scores(match.vector)

@@ -123,8 +123,41 @@ def post_vector(text: str, lang: str) -> np.ndarray | None:
     return None if matrix is None else matrix[0]
 
 
-def match_candidates(text: str, lang: str, *, semantic: bool | None = None) -> Match:
-    """Candidates for a post, best first, with the figures behind them."""
+def post_vectors(posts: list[tuple[str, str]]) -> np.ndarray | None:
+    """Embeddings of ``(text, lang)`` posts, in one batched model call."""
+    return embeddings.embed(
+        [clean_for_search(text, lang, expand=False) or text for text, lang in posts]
+    )
+
+
+def _lead(order: list, scores: dict) -> float:
+    """How far a leg's first is ahead of its second, on that leg's scale."""
+    if not order:
+        return 0.0
+    second = scores.get(order[1], 0.0) if len(order) > 1 else 0.0
+    return scores.get(order[0], 0.0) - second
+
+
+def _rank_figure(ranking: list, doc_id: str) -> float:
+    """1 for a leg's first, falling with its rank, 0 when the leg missed it."""
+    try:
+        return round(1.0 / (1 + ranking.index(doc_id)), 4)
+    except ValueError:
+        return 0.0
+
+
+def match_candidates(
+    text: str,
+    lang: str,
+    *,
+    semantic: bool | None = None,
+    vector: np.ndarray | None = None,
+) -> Match:
+    """Candidates for a post, best first, with the figures behind them.
+
+    ``vector``: the post's embedding when the caller embedded a batch of
+    posts at once (``post_vectors``), much cheaper per post than one by one.
+    """
     query = clean_for_search(text, lang)
     hits = _lexical(query, lang)
     lexical = {}
@@ -133,8 +166,13 @@ def match_candidates(text: str, lang: str, *, semantic: bool | None = None) -> M
         # A one-document index scores 0: fall back on the rank then.
         lexical[hit.id] = hit.score / top_lex if top_lex > 0 else 1.0 / (1 + rank)
     use_semantic = semantic_enabled() if semantic is None else semantic
-    vector = post_vector(text, lang) if use_semantic else None
+    if not use_semantic:
+        vector = None
+    elif vector is None:
+        vector = post_vector(text, lang)
     dense = {}
+    top_dense: list = []
+    dense_cos: dict = {}
     if vector is not None:
         matrix = vector_matrix(lang)
         raw = matrix.scores(vector) if matrix is not None else {}
@@ -187,6 +225,7 @@ def match_candidates(text: str, lang: str, *, semantic: bool | None = None) -> M
         for score, doc_id, doc in ranked[:MAX_CANDIDATES]
     ]
     features = {}
+    lexical_order = [hit.id for hit in hits]
     if ranked:
         top = ranked[0][0] - (BRAND_BONUS if ranked[0][1] in branded else 0.0)
         second = ranked[1][0] if len(ranked) > 1 else 0.0
@@ -208,6 +247,20 @@ def match_candidates(text: str, lang: str, *, semantic: bool | None = None) -> M
                 and hits[0].id == best_id
                 and (not semantic_used or top_dense[0] == best_id)
             ),
+            # Each leg's own view of the chosen article, and whether the two
+            # legs alone would choose the same one.
+            "lexical_rank": _rank_figure(lexical_order, best_id),
+            "dense_rank": _rank_figure(top_dense, best_id) if semantic_used else 0.0,
+            "legs_agree": float(
+                semantic_used
+                and bool(hits)
+                and bool(top_dense)
+                and hits[0].id == top_dense[0]
+            ),
+            "lexical_margin": round(_lead(lexical_order, lexical), 4),
+            "dense_margin": round(_lead(top_dense, dense_cos), 4)
+            if semantic_used
+            else 0.0,
         }
     return Match(
         candidates=candidates,

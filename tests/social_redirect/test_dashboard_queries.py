@@ -24,6 +24,7 @@ def _mentions(n, start):
                 posted_at=now - timedelta(minutes=i),
                 target_kind="ticket" if i % 3 == 0 else "article",
                 target_title="Voyant rouge",
+                # A sure match: below "check" no article reply is drafted.
                 confidence=0.9,
                 acted_at=now if handled else None,
                 status=(Mention.Status.ACKNOWLEDGED if handled else Mention.Status.NEW),

@@ -4,9 +4,11 @@ from tqdm import tqdm
 
 from social_redirect.services.mentions import (
     MentionError,
+    lexical_first,
     mention_import_record,
     read_rows,
 )
+from social_redirect.tasks import mentions_refine_later
 
 CHUNK = 200
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc}") from exc
         created = duplicates = 0
         errors = []
+        # A big file is stored with the lexical triage first, refined after.
+        fast = not no_triage and lexical_first(len(rows))
         progress = tqdm(total=len(rows), desc="mentions", unit="row", disable=None)
         for start in range(0, len(rows), CHUNK):
             # One commit per chunk: a burst is bound by disk syncs otherwise.
@@ -43,7 +47,9 @@ class Command(BaseCommand):
                         continue
                     try:
                         _mention, was_created = mention_import_record(
-                            row=row, triage=not no_triage
+                            row=row,
+                            triage=not no_triage,
+                            semantic=False if fast else None,
                         )
                     except MentionError as exc:
                         errors.append((number, str(exc)))
@@ -51,6 +57,9 @@ class Command(BaseCommand):
                     created += was_created
                     duplicates += not was_created
         progress.close()
+        if fast and created:
+            self.stdout.write("refining the triage with the embeddings…")
+            mentions_refine_later()
         for number, message in errors:
             self.stderr.write(f"row {number}: {message}")
         self.stdout.write(
