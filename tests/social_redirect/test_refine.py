@@ -140,7 +140,7 @@ def test_a_target_the_manager_chose_survives_the_refinement(demo_kb):
     mention, _ = mention_create(source="import", text=TWEETS[1], semantic=False)
     assert not mention.refined
     other = mention.candidates[-1]["url"]
-    mention_choose_target(mention, candidate_url=other)
+    mention_choose_target(mention=mention, candidate_url=other)
     unhandled, _ = mention_create(source="import", text=TWEETS[0], semantic=False)
     assert mentions_refine() == 1
     mention.refresh_from_db()
