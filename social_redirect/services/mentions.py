@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
+from social_redirect.signals import mention_triaged
 from social_redirect.triage.confidence import confidence_level
 from social_redirect.triage.decision import Triage, triage_text
 
@@ -185,6 +186,7 @@ def mention_triage(
         mention.target_url = mention.target_title = mention.target_source = ""
     mention.triaged_at = timezone.now()
     mention.save()
+    mention_triaged.send(sender=Mention, mention=mention)
     if mention.target_kind == "none":
         return result, None
     link = link_set_target(
