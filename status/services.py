@@ -3,7 +3,7 @@ function every status e-mail goes through."""
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import roles
@@ -567,6 +567,17 @@ def incident_for_mention(*, mention: Mention) -> Incident | None:
         return None
     topics = _mention_topics(mention, _component_keywords())
     return next((i for i in incidents if _incident_topics(i) & topics), None)
+
+
+def incident_of_target(*, path: str) -> Incident | None:
+    """The incident whose page is ``path`` (a mention's target), or None."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if match.view_name != "status:incident":
+        return None
+    return Incident.objects.filter(pk=match.kwargs.get("pk")).first()
 
 
 def _incident_link(mention, incident):

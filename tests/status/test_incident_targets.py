@@ -3,10 +3,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts import roles
 from social_redirect.models import Mention
+from social_redirect.services.mentions import mention_reply
 from status.models import IncidentMention
+from status.services import incident_reply_draft
 from tests.factories import user_with_role
 from tests.social_redirect.test_mentions import signed_headers
 from tests.status.helpers import open_incident
@@ -70,6 +73,16 @@ def test_mentions_of_an_open_incident_target_its_page_and_are_acknowledged_at_on
     dashboard = client.get("/fr/social/").content.decode()
     group = dashboard[dashboard.index(f'id="incident-group-{incident.pk}"') :]
     assert "2 nouvelles mentions correspondent à cet incident." in group
+    # Each card's reply draft is the incident reply, with the mention's own link.
+    for mention in (box, cut):
+        link = mention.links.get()
+        draft = incident_reply_draft(incident=incident, mention=mention, link=link)
+        assert "nous sommes au courant" in draft and "prochain point vers" in draft
+        assert f"/r/{link.code}" in draft
+        assert escape(draft) in dashboard
+    assert escape(mention_reply(box, variant="automatic")).startswith(
+        "[Réponse automatique]"
+    )
 
     response = client.post(f"{page}acknowledge/", follow=True)
     html = response.content.decode()
