@@ -94,6 +94,7 @@ class RedirectLink(models.Model):
         ARTICLE = "article", _("Article")
         TOPIC = "topic", _("Solved topic")
         TICKET = "ticket", _("Private ticket form")
+        INCIDENT = "incident", _("Incident page")
 
     code = models.CharField(max_length=16, unique=True)
     mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="links")

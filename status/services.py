@@ -3,7 +3,7 @@ function every status e-mail goes through."""
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,15 +12,18 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import roles
 from kb.cache import kb_cache_invalidate
 from outbox.services import mail_queue
-from social_redirect.models import Mention
-from social_redirect.services.links import link_create
-from social_redirect.services.mentions import mention_mark_replied, short_url
+from social_redirect.models import Mention, RedirectLink
+from social_redirect.services.mentions import (
+    link_set_target,
+    mention_mark_replied,
+    short_url,
+)
 from social_redirect.services.replies import reply_draft
 from status import spikes
 from status.digest import digest
@@ -34,7 +37,7 @@ from status.models import (
     State,
     Subscriber,
 )
-from status.selectors import BANNER_CACHE_KEY
+from status.selectors import BANNER_CACHE_KEY, open_incidents
 from support.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -508,9 +511,8 @@ def spikes_detect(*, now: datetime | None = None, notify: bool = True) -> list:
 
 # When the next update is promised in replies, after the latest one.
 NEXT_UPDATE_MINUTES = 30
-# A group-acknowledged link is an incident page, not an article: the value is
-# stored as is (RedirectLink.kind has no choice for it; nothing reads it back).
-INCIDENT_LINK_KIND = "incident"
+# Mentions of an open incident and their links point to the incident page.
+INCIDENT_LINK_KIND = RedirectLink.Kind.INCIDENT
 MATCH_LIMIT = 500
 
 _REPLY = {
@@ -540,6 +542,63 @@ def _incident_topics(incident):
     return topics
 
 
+def _incident_paths(incident):
+    return {_lang_url("status:incident", lang, incident.pk) for lang in ("fr", "en")}
+
+
+def _mention_topics(mention, keywords):
+    return spikes.topics_for(
+        mention.text,
+        mention.lang or "fr",
+        target_url=mention.target_url,
+        components=keywords,
+    )
+
+
+def incident_for_mention(*, mention: Mention) -> Incident | None:
+    """The newest open incident this mention is about (same matching as the
+    dashboard groups), or None."""
+    incidents = [
+        incident
+        for incident in open_incidents()
+        if mention.posted_at >= incident.started_at - timedelta(minutes=30)
+    ]
+    if not incidents:
+        return None
+    topics = _mention_topics(mention, _component_keywords())
+    return next((i for i in incidents if _incident_topics(i) & topics), None)
+
+
+def incident_of_target(*, path: str) -> Incident | None:
+    """The incident whose page is ``path`` (a mention's target), or None."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if match.view_name != "status:incident":
+        return None
+    return Incident.objects.filter(pk=match.kwargs.get("pk")).first()
+
+
+def _incident_link(mention, incident):
+    lang = mention.lang if mention.lang in ("fr", "en") else "fr"
+    return _lang_url("status:incident", lang, incident.pk), incident.title_in(lang)[0]
+
+
+def mention_target_incident(*, mention: Mention, incident: Incident) -> RedirectLink:
+    """Point the mention to the incident page with its own short link (the
+    funnel counts it as any other)."""
+    path, title = _incident_link(mention, incident)
+    mention.target_kind = INCIDENT_LINK_KIND
+    mention.target_url, mention.target_title, mention.target_source = path, title, ""
+    mention.save(
+        update_fields=["target_kind", "target_url", "target_title", "target_source"]
+    )
+    return link_set_target(
+        mention=mention, kind=INCIDENT_LINK_KIND, path=path, title=title
+    )
+
+
 def incident_matching_mentions(*, incident: Incident) -> list:
     """Unanswered mentions since the incident began that are about one of its
     components (or its pinned article)."""
@@ -554,13 +613,14 @@ def incident_matching_mentions(*, incident: Incident) -> list:
         .exclude(pk__in=grouped)
         .order_by("posted_at")[:MATCH_LIMIT]
     )
+    # Already pointed to this incident at triage (a pinned-article match no
+    # longer shows in the target).
+    paths = _incident_paths(incident)
     return [
         m
         for m in candidates
-        if wanted
-        & spikes.topics_for(
-            m.text, m.lang or "fr", target_url=m.target_url, components=keywords
-        )
+        if (m.target_kind == INCIDENT_LINK_KIND and m.target_url in paths)
+        or wanted & _mention_topics(m, keywords)
     ]
 
 
@@ -600,13 +660,8 @@ def incident_mentions_acknowledge(*, incident: Incident, user) -> list:
     Returns the new ``IncidentMention`` rows."""
     rows = []
     for mention in incident_matching_mentions(incident=incident):
-        lang = mention.lang if mention.lang in ("fr", "en") else "fr"
-        link = link_create(
-            mention=mention,
-            kind=INCIDENT_LINK_KIND,
-            target_path=_lang_url("status:incident", lang, incident.pk),
-            title=incident.title_in(lang)[0],
-        )
+        # The link made at triage when the mention already targets the page.
+        link = mention_target_incident(mention=mention, incident=incident)
         mention_mark_replied(mention=mention, user=user)
         rows.append(
             IncidentMention.objects.create(

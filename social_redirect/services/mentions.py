@@ -23,6 +23,7 @@ from search import embeddings
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
+from social_redirect.signals import mention_reply_drafting, mention_triaged
 from social_redirect.triage.confidence import confidence_level
 from social_redirect.triage.decision import Triage, triage_text
 from social_redirect.triage.matching import post_vectors, semantic_enabled
@@ -216,6 +217,7 @@ def mention_triage(
         mention.target_url = mention.target_title = mention.target_source = ""
     mention.triaged_at = timezone.now()
     mention.save()
+    mention_triaged.send(sender=Mention, mention=mention)
     if mention.target_kind == "none":
         return result, None
     link = link_set_target(
@@ -344,6 +346,8 @@ def mention_reply_variant(mention: Mention) -> str | None:
         return "thanks"
     if mention.target_kind == "ticket":
         return "ticket"
+    if mention.target_kind == RedirectLink.Kind.INCIDENT:
+        return "article"  # an open incident is certain, whatever the match said
     if confidence_level(mention.confidence) == "choose":
         return None
     return "article"
@@ -371,6 +375,16 @@ def mention_reply(
         # Newest first (RedirectLink's ordering); no query when prefetched.
         links = list(mention.links.all())
         link = links[0] if links else None
+    if mention.target_kind == RedirectLink.Kind.INCIDENT and variant != "thanks":
+        responses = mention_reply_drafting.send(
+            sender=Mention,
+            mention=mention,
+            link=link,
+            automatic=variant == "automatic",
+        )
+        text = next((text for _receiver, text in responses if text), "")
+        if text:
+            return text
     return reply_draft(
         variant=variant,
         lang=mention.lang,
