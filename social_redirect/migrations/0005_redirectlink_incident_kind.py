@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('social_redirect', '0003_reply_thanks'),
+        ('social_redirect', '0004_mention_refined'),
     ]
 
     operations = [
