@@ -203,7 +203,8 @@ class TopicCreateView(_WriteGuardMixin, MachinaTopicCreateView):
     def get_forum(self):
         if not hasattr(self, "_forum") and self.request.method == "POST":
             chosen = self.request.POST.get(FORUM_CHOICE_FIELD, "")
-            if chosen.isdigit():
+            # A forum id, not any digits a client sends (huge numbers overflow).
+            if chosen.isascii() and chosen.isdigit() and len(chosen) <= 9:
                 allowed = selectors.forum_ids_for_language(get_language())
                 if int(chosen) in allowed:
                     forum = Forum.objects.filter(

@@ -47,6 +47,13 @@ def test_the_form_asks_for_the_category_and_posts_there(
         {"entraide_forum": forums["en"].pk, "subject": "Autre", "content": "Texte"},
     )
     assert Topic.objects.get(subject="Autre").forum == forums["fr"]
+    # A number no forum can have is ignored, not a server error.
+    response = client.post(
+        topic_create_path(forums["fr"]),
+        {"entraide_forum": "9" * 5000, "subject": "Grand", "content": "Texte"},
+    )
+    assert response.status_code in (200, 302)
+    assert Topic.objects.get(subject="Grand").forum == forums["fr"]
 
 
 def test_a_prefilled_title_lists_existing_answers_without_script(
