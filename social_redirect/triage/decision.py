@@ -74,7 +74,7 @@ def triage_text(
         intents = intent_scores(match.vector)
         if intents and intents["no_answer"] - intents["problem"] >= NO_ANSWER_MARGIN:
             post_kind = "thanks"
-    probability = match_probability(match.features, semantic=match.semantic)
+    probability = match_probability(match.features, semantic=match.semantic, lang=lang)
     if post_kind == "thanks" and score < UNHAPPY_THRESHOLD:
         target_kind = "none"
     elif reasons or not match.candidates:

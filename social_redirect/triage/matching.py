@@ -29,12 +29,17 @@ from search.services import search
 from search.vectors import vector_matrix
 from social_redirect.triage.catalog import (
     documents,
+    meant_sites,
     named_sites,
     site_documents,
     word_names_site,
 )
 from social_redirect.triage.popularity import popularity
-from social_redirect.triage.text import addressed_brand_words, clean_for_search
+from social_redirect.triage.text import (
+    addressed_brand_words,
+    clean_for_search,
+    text_for_meaning,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +113,16 @@ def semantic_enabled() -> bool:
 def _lexical(query: str, lang: str) -> list:
     if not query.strip():
         return []
-    response = search(query, lang=lang, kinds=["article", "topic"], limit=POOL_SIZE)
+    # No spelling corrections: a post's words the knowledge base lacks are
+    # names, slang and hashtags, and a "correction" invents a topic ("#fail"
+    # → "mail"). French dev hits@1 0.69 → 0.71, IBM 0.417 → 0.423.
+    response = search(
+        query,
+        lang=lang,
+        kinds=["article", "topic"],
+        limit=POOL_SIZE,
+        correct=False,
+    )
     return [
         hit
         for hit in response.results
@@ -119,15 +133,13 @@ def _lexical(query: str, lang: str) -> list:
 
 def post_vector(text: str, lang: str) -> np.ndarray | None:
     """The post's embedding (handles, URLs and hashtag marks out)."""
-    matrix = embeddings.embed([clean_for_search(text, lang, expand=False) or text])
+    matrix = embeddings.embed([text_for_meaning(text) or text])
     return None if matrix is None else matrix[0]
 
 
 def post_vectors(posts: list[tuple[str, str]]) -> np.ndarray | None:
     """Embeddings of ``(text, lang)`` posts, in one batched model call."""
-    return embeddings.embed(
-        [clean_for_search(text, lang, expand=False) or text for text, lang in posts]
-    )
+    return embeddings.embed([text_for_meaning(text) or text for text, _lang in posts])
 
 
 def _lead(order: list, scores: dict) -> float:
@@ -144,6 +156,19 @@ def _rank_figure(ranking: list, doc_id: str) -> float:
         return round(1.0 / (1 + ranking.index(doc_id)), 4)
     except ValueError:
         return 0.0
+
+
+def addressed_documents(text: str, query: str, catalog, *, semantic: bool) -> set:
+    """Ids of the documents of the product the post addresses, when the
+    knowledge base covers several products (else empty)."""
+    if not catalog.several_products:
+        return set()
+    brand = addressed_brand_words(text, ignore=settings.SOCIAL_OWN_HANDLES)
+    if not any(word_names_site(w, catalog.sites) for w in brand):
+        meant = meant_sites(brand, catalog) if semantic else set()
+        # "@MojangSupport … my minecraft realm": the post names the product.
+        brand |= meant or named_sites(query, catalog)
+    return site_documents(catalog, brand) if brand else set()
 
 
 def match_candidates(
@@ -188,14 +213,8 @@ def match_candidates(
     pool = set(lexical)
     if semantic_used:
         pool.update(top_dense)
-    branded = set()
-    if catalog.several_products:
-        brand = addressed_brand_words(text, ignore=settings.SOCIAL_OWN_HANDLES)
-        if not any(word_names_site(w, catalog.sites) for w in brand):
-            # "@MojangSupport … my minecraft realm": the post names the product.
-            brand |= named_sites(query, catalog)
-        branded = site_documents(catalog, brand) if brand else set()
-        pool |= branded
+    branded = addressed_documents(text, query, catalog, semantic=use_semantic)
+    pool |= branded
     uses = popularity(lang)
     ranked = []
     for doc_id in pool:
