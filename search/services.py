@@ -112,9 +112,7 @@ def search(
     kinds = _normalize_kinds(kinds)
     limit = max(1, min(int(limit), 100))
     langs = [lang] if lang else list(LANGUAGES)
-    plans = [
-        build_plan(query, code, prefix=prefix, correct=correct) for code in langs
-    ]
+    plans = [build_plan(query, code, prefix=prefix, correct=correct) for code in langs]
     response = SearchResponse(backend=embedded.NAME, query=query)
     if all(plan.empty for plan in plans):
         return response
