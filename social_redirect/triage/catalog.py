@@ -20,6 +20,7 @@ import numpy as np
 from search import embeddings
 from search.backends.embedded import state_token
 from search.models import SearchDocument
+from search.vocabulary import vocabulary
 
 _lock = threading.Lock()
 _cache = {}
@@ -152,15 +153,18 @@ MEANT_SITE_SIMILARITY = 0.6
 MEANT_SITE_LEAD = 0.15
 
 
-def meant_sites(words: set[str], catalog: "_Catalog") -> set[str]:
+def meant_sites(words: set[str], catalog: "_Catalog", lang: str) -> set[str]:
     """Sites that handle words name by meaning rather than by spelling: a
     company's support handle often carries the company's name where the help
     centre's host carries the product's (@MojangSupport, help.minecraft.net).
-    Empty without the embedding model."""
+    Only names the articles never use: a word they use ("games" in
+    @SomeGamesCo) is an ordinary word, not a product's name. Empty without
+    the embedding model."""
     if len(catalog.sites) < 2:
         return set()
+    known = vocabulary(lang).df
     found = set()
-    for word in words:
+    for word in words - known.keys():
         if word not in catalog.meant:
             catalog.meant[word] = _meant_site(word, catalog)
         if catalog.meant[word]:

@@ -158,14 +158,16 @@ def _rank_figure(ranking: list, doc_id: str) -> float:
         return 0.0
 
 
-def addressed_documents(text: str, query: str, catalog, *, semantic: bool) -> set:
+def addressed_documents(
+    text: str, query: str, lang: str, catalog, *, semantic: bool
+) -> set:
     """Ids of the documents of the product the post addresses, when the
     knowledge base covers several products (else empty)."""
     if not catalog.several_products:
         return set()
     brand = addressed_brand_words(text, ignore=settings.SOCIAL_OWN_HANDLES)
     if not any(word_names_site(w, catalog.sites) for w in brand):
-        meant = meant_sites(brand, catalog) if semantic else set()
+        meant = meant_sites(brand, catalog, lang) if semantic else set()
         # "@MojangSupport … my minecraft realm": the post names the product.
         brand |= meant or named_sites(query, catalog)
     return site_documents(catalog, brand) if brand else set()
@@ -213,7 +215,7 @@ def match_candidates(
     pool = set(lexical)
     if semantic_used:
         pool.update(top_dense)
-    branded = addressed_documents(text, query, catalog, semantic=use_semantic)
+    branded = addressed_documents(text, query, lang, catalog, semantic=use_semantic)
     pool |= branded
     uses = popularity(lang)
     ranked = []

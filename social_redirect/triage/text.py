@@ -122,7 +122,8 @@ CONVERSATION_WORDS = {
         for w in """
         bonjour bonsoir salut hello coucou merci svp stp bjr slt cc
         peux peut peuvent pouvez pourrais pourriez pourrait veux veut voulez
-        voudrais voudrait voudrions voulons aimerais aimerait aimerions faut fait
+        voudrais voudrait voudrions voulons pouvoir vouloir savoir devoir
+        aimerais aimerait aimerions faut fait
         faire faites fais dois doit devez devrais sais savez sait
         quoi comment pourquoi combien quel quelle quels quelles est-ce ya
         tout tous toute toutes chez ici là déjà encore toujours jamais rien

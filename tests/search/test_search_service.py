@@ -88,6 +88,14 @@ def test_typo_gets_a_did_you_mean_and_still_finds_results(corpus):
 
 
 @pytest.mark.django_db
+def test_callers_can_search_the_words_as_typed(corpus):
+    # The social triage searches posts whose unknown words are names and
+    # slang: corrected, "remboursment" would still find the refund page.
+    response = services.search("remboursment", lang="fr", correct=False)
+    assert response.suggestion is None and ids(response) == []
+
+
+@pytest.mark.django_db
 def test_correct_query_has_no_suggestion(corpus):
     assert services.search("remboursement", lang="fr").suggestion is None
 

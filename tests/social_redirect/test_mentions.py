@@ -319,6 +319,33 @@ def test_post_to_a_product_handle_gets_that_products_article():
     assert named.candidates[0].url == "/en/kb/general/console/"
 
 
+def test_handle_naming_the_company_not_the_product_gets_the_products_article():
+    # The help centre's host names the product (minecraft), the support
+    # handle the company that makes it: the sentence encoder knows they go
+    # together, no spelling does.
+    for number, (title, url) in enumerate(
+        [
+            ("Realms cannot connect (help.minecraft.net)", "/en/kb/g/realms/"),
+            ("Playback stops (support.spotify.com)", "/en/kb/g/playback/"),
+            ("Meeting audio issues (support.zoom.us)", "/en/kb/g/audio/"),
+            ("Card payment declined (www.chase.com)", "/en/kb/g/card/"),
+        ]
+    ):
+        index_article(
+            id=f"article:92{number:02d}",
+            lang="en",
+            title=title,
+            summary="",
+            symptoms="",
+            body="Sign in again, then restart the application.",
+            tags=[],
+            category="",
+            url=url,
+        )
+    result = triage_text("@MojangSupport I cannot sign in, please help", "en")
+    assert result.candidates[0].url == "/en/kb/g/realms/"
+
+
 def test_dashboard_for_community_managers_only(client):
     url = reverse("social_redirect:dashboard")
     assert url == "/fr/social/" or url.endswith("/social/")

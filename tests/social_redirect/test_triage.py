@@ -9,6 +9,7 @@ from social_redirect.triage import (
     personal_cues,
     unhappiness,
 )
+from social_redirect.triage.text import text_for_meaning
 
 
 @pytest.mark.parametrize(
@@ -101,6 +102,26 @@ def test_cleaning_removes_handles_and_urls_and_splits_hashtags():
     assert "entraidetelecom" not in query and "t.co" not in query
     assert "box" in query and "internet" in query
     assert "mot de passe" in query
+
+
+def test_search_words_leave_out_conversation_but_keep_the_problem():
+    query = clean_for_search(
+        "Bonjour, je voudrais savoir comment on peut changer mon mdp svp", "fr"
+    ).split()
+    assert "mot" in query and "passe" in query and "changer" in query
+    assert not {"bonjour", "voudrais", "comment", "peut", "savoir"} & set(query)
+    query = clean_for_search("hi can you help, why does my app crash?", "en")
+    assert "crash" in query and "app" in query
+    assert not {"hi", "can", "help", "why"} & set(query.split())
+
+
+def test_the_encoder_reads_the_post_as_written():
+    # Handles, links and hashtag marks out; case, punctuation and emoji kept.
+    assert (
+        text_for_meaning("@alwaysdata Mon site affiche « 503 » 😭 #HelpPlease t.co")
+        == "Mon site affiche « 503 » 😭 help please t.co"
+    )
+    assert text_for_meaning("Site DOWN?! https://t.co/x @host") == "Site DOWN?!"
 
 
 def test_brand_words_from_handles():
