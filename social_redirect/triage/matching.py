@@ -1,13 +1,15 @@
 """Matching a post to the article (or solved topic) that answers it.
 
 Two legs, fused: the lexical search service (BM25 over our French/English
-analysis) on the cleaned post, and the sentence embeddings of the post and of
+analysis) on the post's words without the words of conversation and without
+spelling corrections, and the sentence embeddings of the post and of
 every article's passages (``search.vectors``). Each leg's scores are
 normalised per post (lexical: share of the best score; embeddings: from the
 median article, 0, to the best one, 1) and averaged: words the post shares
 with an article, and meaning, whatever the words. Then two cues that hold
-for any help centre: the product the post addresses, only when the knowledge
-base really covers several products, and how much the site's own visitors
+for any help centre: the product the post addresses (the handle's spelling,
+else its meaning, else the post's words), only when the knowledge base
+really covers several products, and how much the site's own visitors
 and community managers rely on an article (``popularity``). Nothing is read
 from one data set: no length "prior", no keyword list.
 
