@@ -14,6 +14,8 @@
    in the database == redirects served.
 
 Usage: .venv/bin/python bench/triage_speed.py [--seconds 30] [--connections 64]
+       [--burst 10000] [--skip-http]
+(--burst below 10,000 projects the burst figures to 10,000.)
 """
 
 import argparse
@@ -220,6 +222,8 @@ def settled_clicks(model):
 
 
 def main():
+    # Each figure as soon as it is measured, also when piped to a file.
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=64)
@@ -325,21 +329,27 @@ def main():
     started = time.perf_counter()
     created = 0
     for start in range(0, len(burst), 500):
-        created += mentions_from_webhook(burst[start : start + 500]).created
+        created += mentions_from_webhook(payload=burst[start : start + 500]).created
     first_seconds = time.perf_counter() - started
     waiting = Mention.objects.filter(refined=False).count()
     started = time.perf_counter()
     refined = mentions_refine()
     refine_seconds = time.perf_counter() - started
-    scale = 10_000 / len(burst)
+
+    def for_10k(seconds):
+        # The real figure for a burst of 10,000 (the default), else projected.
+        if len(burst) == 10_000:
+            return f"{seconds:.0f} s for 10,000"
+        return f"-> 10,000 in {seconds * 10_000 / len(burst):.0f} s (projected)"
+
     print(
         f"  burst of {len(burst)} mentions through the webhook path "
         f"({created} stored, {waiting} to refine):"
     )
     print(
         f"    first triage stored (lexical, with links): {first_seconds:6.1f} s "
-        f"= {first_seconds / len(burst) * 1000:.1f} ms/mention"
-        f" -> 10,000 in {first_seconds * scale:.0f} s (target < 120 s)"
+        f"= {first_seconds / len(burst) * 1000:.1f} ms/mention, "
+        f"{for_10k(first_seconds)} (target < 120 s)"
     )
     print(
         f"    background refinement ({refined} refined, batches of "
@@ -348,9 +358,8 @@ def main():
     )
     print(
         f"    all refined {first_seconds + refine_seconds:.0f} s after the burst "
-        f"began -> 10,000 in {(first_seconds + refine_seconds) * scale:.0f} s "
-        f"(target < 600 s); load average now "
-        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        f"began, {for_10k(first_seconds + refine_seconds)} (target < 600 s); "
+        f"load average now {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     if args.skip_http:
         shutil.rmtree(tmp, ignore_errors=True)

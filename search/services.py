@@ -9,6 +9,7 @@ in ``IndexUpdate`` and replayed by ``search_index retry``.
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -201,7 +202,7 @@ def _hits(
                 id=doc.doc_id,
                 title=doc.title,
                 url=doc.url,
-                snippet=snippet(texts, doc.lang, marks),
+                snippet=partial(snippet, texts, doc.lang, marks),
                 score=round(score, 4),
                 source=doc.source,
                 lang=doc.lang,

@@ -84,7 +84,6 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
     a model."""
     if not embeddings.available():
         return None
-    rows = SearchDocument.objects.filter(lang=lang).exclude(kind="topic", solved=False)
     # Any index write (a topic solved too) sets a new token: one key lookup
     # per post instead of counting the index.
     key = (lang, state_token(lang), embeddings.MODEL_NAME)
@@ -92,6 +91,10 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
         cached = _cache.get(lang)
         if cached is not None and cached.key == key:
             return cached
+        # Built on a miss only: making the queryset costs more than the key.
+        rows = SearchDocument.objects.filter(lang=lang).exclude(
+            kind="topic", solved=False
+        )
         missing = list(
             rows.exclude(
                 documentvector__model=embeddings.MODEL_NAME,

@@ -3,26 +3,25 @@ never the reverse)."""
 
 from django.dispatch import receiver
 
-from social_redirect.signals import mention_reply_drafting, mention_triaged
+from social_redirect.signals import mention_reply_drafting, mentions_triaged
 from status.services import (
-    incident_for_mention,
     incident_of_target,
     incident_reply_draft,
-    mention_target_incident,
+    mentions_target_open_incident,
 )
 
 
-@receiver(mention_triaged, dispatch_uid="status.mention_triaged")
-def mention_to_open_incident(sender, *, mention, **kwargs):
+@receiver(mentions_triaged, dispatch_uid="status.mentions_triaged")
+def mentions_to_open_incident(sender, *, mentions, **kwargs):
     """While an incident is open, a mention about it is answered with the
     incident page. Posts needing no answer and personal matters keep theirs;
     a complaint with no matching article (ticket form by default) is better
     answered with the incident page."""
-    if mention.target_kind == "none" or mention.private_signals:
-        return
-    incident = incident_for_mention(mention=mention)
-    if incident is not None:
-        mention_target_incident(mention=mention, incident=incident)
+    mentions_target_open_incident(
+        mentions=[
+            m for m in mentions if m.target_kind != "none" and not m.private_signals
+        ]
+    )
 
 
 @receiver(mention_reply_drafting, dispatch_uid="status.mention_reply_drafting")

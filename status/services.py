@@ -555,18 +555,30 @@ def _mention_topics(mention, keywords):
     )
 
 
-def incident_for_mention(*, mention: Mention) -> Incident | None:
-    """The newest open incident this mention is about (same matching as the
-    dashboard groups), or None."""
-    incidents = [
-        incident
-        for incident in open_incidents()
-        if mention.posted_at >= incident.started_at - timedelta(minutes=30)
-    ]
+def incidents_for_mentions(*, mentions: list[Mention]) -> dict[int, Incident]:
+    """``{mention pk: the newest open incident it is about}`` (same matching
+    as the dashboard groups); the open incidents are read once for all."""
+    if not mentions:
+        return {}
+    incidents = open_incidents()
     if not incidents:
-        return None
-    topics = _mention_topics(mention, _component_keywords())
-    return next((i for i in incidents if _incident_topics(i) & topics), None)
+        return {}
+    keywords = _component_keywords()
+    topics = {incident.pk: _incident_topics(incident) for incident in incidents}
+    found = {}
+    for mention in mentions:
+        recent = [
+            incident
+            for incident in incidents
+            if mention.posted_at >= incident.started_at - timedelta(minutes=30)
+        ]
+        if not recent:
+            continue
+        about = _mention_topics(mention, keywords)
+        incident = next((i for i in recent if topics[i.pk] & about), None)
+        if incident is not None:
+            found[mention.pk] = incident
+    return found
 
 
 def incident_of_target(*, path: str) -> Incident | None:
@@ -585,18 +597,39 @@ def _incident_link(mention, incident):
     return _lang_url("status:incident", lang, incident.pk), incident.title_in(lang)[0]
 
 
-def mention_target_incident(*, mention: Mention, incident: Incident) -> RedirectLink:
-    """Point the mention to the incident page with its own short link (the
-    funnel counts it as any other)."""
+_TARGET_FIELDS = ["target_kind", "target_url", "target_title", "target_source"]
+
+
+def _incident_target_set(mention: Mention, incident: Incident) -> None:
     path, title = _incident_link(mention, incident)
     mention.target_kind = INCIDENT_LINK_KIND
     mention.target_url, mention.target_title, mention.target_source = path, title, ""
-    mention.save(
-        update_fields=["target_kind", "target_url", "target_title", "target_source"]
-    )
-    return link_set_target(
-        mention=mention, kind=INCIDENT_LINK_KIND, path=path, title=title
-    )
+
+
+def mention_target_incident(*, mention: Mention, incident: Incident) -> RedirectLink:
+    """Point the mention to the incident page with its own short link (the
+    funnel counts it as any other)."""
+    _incident_target_set(mention, incident)
+    mention.save(update_fields=_TARGET_FIELDS)
+    return link_set_target(mention=mention)
+
+
+def mentions_target_open_incident(*, mentions: list[Mention]) -> None:
+    """Point the mentions about an open incident to its page, in one update.
+    Their links are made by the triage that announced them
+    (``social_redirect.signals.mentions_triaged``)."""
+    incidents = incidents_for_mentions(mentions=mentions)
+    # One update per incident page (and language) the mentions point to.
+    pages: dict[tuple, list[int]] = {}
+    for mention in mentions:
+        if mention.pk in incidents:
+            _incident_target_set(mention, incidents[mention.pk])
+            target = tuple(getattr(mention, field) for field in _TARGET_FIELDS)
+            pages.setdefault(target, []).append(mention.pk)
+    for target, pks in pages.items():
+        Mention.objects.filter(pk__in=pks).update(
+            **dict(zip(_TARGET_FIELDS, target, strict=True))
+        )
 
 
 def incident_matching_mentions(*, incident: Incident) -> list:

@@ -11,7 +11,7 @@ import re
 import secrets
 import string
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 from django.core.cache import cache
@@ -82,6 +82,66 @@ def _mention_ticket_path(
     return ticket_form_path(mention.lang, context=context, subject=subject)
 
 
+class LinkTarget(NamedTuple):
+    """Where a new link of ``mention`` leads (see ``links_create``)."""
+
+    mention: Mention
+    kind: str
+    target_path: str = ""
+    title: str = ""
+
+
+def _fresh_codes(count: int) -> list[str]:
+    """``count`` distinct codes no stored link uses (one query per try)."""
+    codes: set[str] = set()
+    for _ in range(5):
+        drawn = {new_code() for _ in range(count - len(codes))} - codes
+        taken = set(
+            RedirectLink.objects.filter(code__in=drawn).values_list("code", flat=True)
+        )
+        codes |= drawn - taken
+        if len(codes) == count:
+            break
+    # 62**8 codes: a clash five times running is left to the unique constraint.
+    while len(codes) < count:
+        codes.add(new_code())
+    return list(codes)
+
+
+def links_create(
+    *, targets: list[LinkTarget], expires_at: datetime | None = None
+) -> list[RedirectLink]:
+    """Bind a fresh code to each target's mention and internal path, in one
+    insert (a burst of mentions gets its links per chunk, not one by one).
+
+    Kind "ticket" builds the ticket form path itself (with the mention as
+    signed context); other kinds need ``target_path`` from a stored object.
+    """
+    if not targets:
+        return []
+    links = []
+    for target, code in zip(targets, _fresh_codes(len(targets)), strict=True):
+        target_path = target.target_path
+        if target.kind == RedirectLink.Kind.TICKET:
+            target_path = _mention_ticket_path(
+                target.mention, code, problem_words(target.mention.text)
+            )
+        path = safe_local_url(target_path)
+        if path is None:
+            raise ValueError(f"Not an internal path: {target_path!r}")
+        links.append(
+            RedirectLink(
+                code=code,
+                mention=target.mention,
+                kind=target.kind,
+                target_path=path,
+                target_title=target.title[:300],
+                expires_at=expires_at,
+            )
+        )
+    return RedirectLink.objects.bulk_create(links)
+
+
 def link_create(
     *,
     mention: Mention,
@@ -90,28 +150,9 @@ def link_create(
     title: str = "",
     expires_at: datetime | None = None,
 ) -> RedirectLink:
-    """Bind a fresh code to ``mention`` and an internal target.
-
-    ``kind`` "ticket" builds the ticket form path itself (with the mention as
-    signed context); other kinds need ``target_path`` from a stored object.
-    """
-    for _ in range(5):
-        code = new_code()
-        if not RedirectLink.objects.filter(code=code).exists():
-            break
-    if kind == RedirectLink.Kind.TICKET:
-        target_path = _mention_ticket_path(mention, code, problem_words(mention.text))
-    path = safe_local_url(target_path)
-    if path is None:
-        raise ValueError(f"Not an internal path: {target_path!r}")
-    return RedirectLink.objects.create(
-        code=code,
-        mention=mention,
-        kind=kind,
-        target_path=path,
-        target_title=title[:300],
-        expires_at=expires_at,
-    )
+    """Bind a fresh code to ``mention`` and an internal target (``links_create``)."""
+    target = LinkTarget(mention, kind, target_path, title)
+    return links_create(targets=[target], expires_at=expires_at)[0]
 
 
 def link_resolve(code: object) -> tuple[int, str] | None:

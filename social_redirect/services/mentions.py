@@ -23,7 +23,7 @@ from search import embeddings
 from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import links as link_services
 from social_redirect.services.replies import reply_draft
-from social_redirect.signals import mention_reply_drafting, mention_triaged
+from social_redirect.signals import mention_reply_drafting, mentions_triaged
 from social_redirect.triage.confidence import confidence_level
 from social_redirect.triage.decision import Triage, triage_text
 from social_redirect.triage.matching import post_vectors, semantic_enabled
@@ -112,6 +112,57 @@ def find_duplicate(*, external_id: str = "", url: str = "") -> Mention | None:
     return Mention.objects.filter(query).first() if query else None
 
 
+@dataclass
+class _Identity:
+    """What tells a post apart, as stored (see ``_identity``)."""
+
+    text: str
+    url: str
+    external_id: str
+    author_handle: str
+
+
+def _identity(
+    *, text: str, url: str = "", external_id: str = "", author_handle: str = ""
+) -> _Identity:
+    text = (text or "").strip()
+    if not text:
+        raise MentionError("empty text")
+    url = (url or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise MentionError("the post URL must start with https://")
+    url_handle, url_id = parse_post_url(url)
+    return _Identity(
+        text=text,
+        url=url,
+        external_id=str(external_id or url_id or "").strip()[:64],
+        author_handle=(author_handle or url_handle or "").lstrip("@")[:64],
+    )
+
+
+def _mention_new(
+    *,
+    source: str,
+    identity: _Identity,
+    author_name: str = "",
+    followers_count: int = 0,
+    lang: str | None = None,
+    posted_at: datetime | None = None,
+) -> Mention:
+    """The unsaved mention; a bad date refuses the record, never half of it."""
+    return Mention(
+        source=source,
+        external_id=identity.external_id,
+        url=identity.url[:500],
+        author_handle=identity.author_handle,
+        author_name=(author_name or "")[:200],
+        followers_count=parse_followers(followers_count),
+        text=identity.text[:5000],
+        lang=lang if lang in ("fr", "en") else "",
+        posted_at=parse_time(posted_at) or timezone.now(),
+    )
+
+
 def mention_create(
     *,
     source: str,
@@ -131,48 +182,40 @@ def mention_create(
     post URL) is returned untouched, so every way in is idempotent.
     ``semantic=False``: the lexical first triage of a burst (``lexical_first``),
     refined later by ``mentions_refine``. ``result``: the triage, already
-    computed by a caller that writes many mentions in one transaction."""
-    text = (text or "").strip()
-    if not text:
-        raise MentionError("empty text")
-    url = (url or "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise MentionError("the post URL must start with https://")
-    url_handle, url_id = parse_post_url(url)
-    external_id = str(external_id or url_id or "").strip()[:64]
-    author_handle = (author_handle or url_handle or "").lstrip("@")[:64]
-    existing = find_duplicate(external_id=external_id, url=url)
+    computed by the caller."""
+    identity = _identity(
+        text=text, url=url, external_id=external_id, author_handle=author_handle
+    )
+    existing = find_duplicate(external_id=identity.external_id, url=identity.url)
     if existing:
         return existing, False
-    followers = parse_followers(followers_count)
-    # Read before any write: a bad date refuses the record, never half of it.
-    posted_at = parse_time(posted_at) or timezone.now()
-    lang = lang if lang in ("fr", "en") else ""
+    mention = _mention_new(
+        source=source,
+        identity=identity,
+        author_name=author_name,
+        followers_count=followers_count,
+        lang=lang,
+        posted_at=posted_at,
+    )
     # Search before writing, so the write lock is held for as short as possible.
     if triage and result is None:
-        result = triage_text(text, lang or None, semantic=semantic)
+        result = triage_text(identity.text, mention.lang or None, semantic=semantic)
     elif not triage:
         result = None
+    if result is not None:
+        _triage_set(mention, result)
     # One commit per mention: the row, its triage and its link land together.
     with transaction.atomic():
         try:
             with transaction.atomic():
-                mention = Mention.objects.create(
-                    source=source,
-                    external_id=external_id,
-                    url=url[:500],
-                    author_handle=author_handle,
-                    author_name=(author_name or "")[:200],
-                    followers_count=followers,
-                    text=text[:5000],
-                    lang=lang,
-                    posted_at=posted_at,
-                )
+                mention.save(force_insert=True)
         except IntegrityError:
             # Two deliveries of the same post raced; the first one won.
-            return find_duplicate(external_id=external_id, url=url), False
+            return find_duplicate(
+                external_id=identity.external_id, url=identity.url
+            ), False
         if result is not None:
-            mention_triage(mention=mention, result=result)
+            _triage_announce([mention])
     return mention, True
 
 
@@ -193,13 +236,27 @@ def lexical_first(count: int) -> bool:
     )
 
 
-def mention_triage(
-    *, mention: Mention, result: Triage | None = None, refined: bool | None = None
-) -> tuple[Triage, RedirectLink | None]:
-    """Score the mention, choose its target and give it a short link (none
-    when the post needs no answer). A lexical triage is marked not refined
-    while the embeddings could still add to it."""
-    result = result or triage_text(mention.text, mention.lang or None)
+# What a triage writes on a mention (``_triage_set``).
+TRIAGE_FIELDS = [
+    "refined",
+    "lang",
+    "unhappiness",
+    "private_signals",
+    "confidence",
+    "candidates",
+    "target_kind",
+    "target_url",
+    "target_title",
+    "target_source",
+    "triaged_at",
+]
+
+
+def _triage_set(
+    mention: Mention, result: Triage, *, refined: bool | None = None
+) -> None:
+    """Copy ``result`` onto the mention (not saved). A lexical triage is marked
+    not refined while the embeddings could still add to it."""
     mention.refined = (
         refined if refined is not None else result.semantic or not refinement_possible()
     )
@@ -216,16 +273,39 @@ def mention_triage(
     else:
         mention.target_url = mention.target_title = mention.target_source = ""
     mention.triaged_at = timezone.now()
-    mention.save()
-    mention_triaged.send(sender=Mention, mention=mention)
-    if mention.target_kind == "none":
-        return result, None
-    link = link_set_target(
-        mention=mention,
-        kind=mention.target_kind,
-        path=mention.target_url,
-        title=mention.target_title,
-    )
+
+
+def _triage_announce(mentions: list[Mention]) -> dict[int, RedirectLink]:
+    """Once the triages are saved: other apps may change the targets
+    (``mentions_triaged``), then each mention needing an answer gets its
+    short link. ``{mention pk: link}``."""
+    mentions_triaged.send(sender=Mention, mentions=mentions)
+    return links_set_target(mentions=[m for m in mentions if m.target_kind != "none"])
+
+
+def mentions_triage(
+    *, mentions: list[Mention], results: list[Triage], refined: bool | None = None
+) -> list[RedirectLink | None]:
+    """Store the triages of stored mentions, choose their targets and give
+    them short links (none for a post needing no answer, all made in one
+    insert); returns each mention's link."""
+    with transaction.atomic():
+        for mention, result in zip(mentions, results, strict=True):
+            _triage_set(mention, result, refined=refined)
+            # One update each: bulk_update's CASE over eleven fields costs
+            # more to build than the updates it saves.
+            mention.save(update_fields=TRIAGE_FIELDS)
+        links = _triage_announce(mentions)
+    return [links.get(mention.pk) for mention in mentions]
+
+
+def mention_triage(
+    *, mention: Mention, result: Triage | None = None, refined: bool | None = None
+) -> tuple[Triage, RedirectLink | None]:
+    """Score the mention, choose its target and give it a short link (none
+    when the post needs no answer); see ``mentions_triage``."""
+    result = result or triage_text(mention.text, mention.lang or None)
+    [link] = mentions_triage(mentions=[mention], results=[result], refined=refined)
     return result, link
 
 
@@ -260,38 +340,64 @@ def mentions_refine(*, batch_size: int = REFINE_BATCH, limit: int | None = None)
                     mention.text, mention.lang or None, semantic=True, vector=vector
                 )
         with transaction.atomic():
-            fresh = Mention.objects.select_for_update().filter(
-                pk__in=[m.pk for m in batch], refined=False
+            fresh = list(
+                Mention.objects.select_for_update().filter(
+                    pk__in=[m.pk for m in batch], refined=False
+                )
             )
-            for mention in fresh:
-                result = results.get(mention.pk)
-                if (
-                    result is None
-                    or mention.acted_at
-                    or mention.status != Mention.Status.NEW
-                ):
-                    # Nothing to add (the model went away) or already handled.
-                    Mention.objects.filter(pk=mention.pk).update(refined=True)
-                    continue
-                mention_triage(mention=mention, result=result, refined=True)
+            todo = [
+                mention
+                for mention in fresh
+                if mention.pk in results
+                and not mention.acted_at
+                and mention.status == Mention.Status.NEW
+            ]
+            # Nothing to add (the model went away) or already handled.
+            skipped = {m.pk for m in fresh} - {m.pk for m in todo}
+            if skipped:
+                Mention.objects.filter(pk__in=skipped).update(refined=True)
+            if todo:
+                mentions_triage(
+                    mentions=todo,
+                    results=[results[m.pk] for m in todo],
+                    refined=True,
+                )
         done += len(batch)
     return done
 
 
-def link_set_target(
-    *, mention: Mention, kind: str, path: str = "", title: str = ""
-) -> RedirectLink:
-    """The mention's current link, made anew when the target changes."""
-    current = mention.links.order_by("-created_at").first()
-    if (
-        current
-        and current.kind == kind
-        and (kind == RedirectLink.Kind.TICKET or current.target_path == path)
+def links_set_target(*, mentions: list[Mention]) -> dict[int, RedirectLink]:
+    """Each mention's current link (``{pk: link}``), made anew, all in one
+    insert, where the mention's target changed."""
+    if not mentions:
+        return {}
+    current: dict[int, RedirectLink] = {}
+    # Newest first: the first link seen of a mention is its current one.
+    for link in RedirectLink.objects.filter(mention__in=mentions).order_by(
+        "-created_at", "-pk"
     ):
-        return current
-    return link_services.link_create(
-        mention=mention, kind=kind, target_path=path, title=title
-    )
+        current.setdefault(link.mention_id, link)
+    wanted = []
+    for mention in mentions:
+        link = current.get(mention.pk)
+        kind, path = mention.target_kind, mention.target_url
+        if not (
+            link
+            and link.kind == kind
+            and (kind == RedirectLink.Kind.TICKET or link.target_path == path)
+        ):
+            wanted.append(
+                link_services.LinkTarget(mention, kind, path, mention.target_title)
+            )
+    for link in link_services.links_create(targets=wanted):
+        current[link.mention_id] = link
+    return {mention.pk: current[mention.pk] for mention in mentions}
+
+
+def link_set_target(*, mention: Mention) -> RedirectLink:
+    """The mention's link to its current target, made anew when the target
+    changed."""
+    return links_set_target(mentions=[mention])[mention.pk]
 
 
 def mention_choose_target(
@@ -325,12 +431,7 @@ def mention_choose_target(
             "refined",
         ]
     )
-    return link_set_target(
-        mention=mention,
-        kind=mention.target_kind,
-        path=mention.target_url,
-        title=mention.target_title,
-    )
+    return link_set_target(mention=mention)
 
 
 def short_url(link: RedirectLink) -> str:
@@ -592,41 +693,73 @@ def mentions_from_webhook(
         raise MentionError(f"at most {MAX_RECORDS_PER_DELIVERY} records per delivery")
     report = DeliveryReport()
     fast = lexical_first(len(records))
-    prepared = []
-    # Triage first (reads only), then write in chunks: one commit per
-    # mention costs ~50 ms of disk syncs on a busy machine, one per chunk
-    # ~2 ms a mention, and the write lock is held for the writes only.
+    readable = []
     for index, record in enumerate(records):
         try:
             fields = row_to_fields(record)
-            prepared.append((index, fields, _delivery_triage(fields, fast=fast)))
+            identity = _identity(
+                text=fields["text"],
+                url=fields["url"],
+                external_id=fields["external_id"],
+                author_handle=fields["author_handle"],
+            )
         except MentionError as exc:
             report.errors.append({"index": index, "error": str(exc)})
+            continue
+        except Exception:  # one record must never cost the others
+            logger.exception("webhook record %d could not be read", index)
+            report.errors.append({"index": index, "error": "could not be stored"})
+            continue
+        readable.append((index, fields, identity))
+    # Triage first (reads only, duplicates found in one query), then write
+    # in chunks: one commit and a handful of queries per chunk (the rows with
+    # their triage in one insert, their links in another) instead of a dozen
+    # queries per mention, and the write lock is held for the writes only.
+    seen = _stored_keys([identity for _index, _fields, identity in readable])
+    prepared = []
+    for index, fields, identity in readable:
+        keys = _keys(external_id=identity.external_id, url=identity.url)
+        if keys & seen:  # stored already, or earlier in this delivery
+            report.duplicates += 1
+            continue
+        try:
+            mention = _mention_new(
+                source=source,
+                identity=identity,
+                author_name=fields["author_name"],
+                followers_count=fields["followers_count"],
+                lang=fields["lang"],
+                posted_at=fields["posted_at"],
+            )
+            result = triage_text(
+                identity.text, mention.lang or None, semantic=False if fast else None
+            )
+        except MentionError as exc:
+            report.errors.append({"index": index, "error": str(exc)})
+            continue
         except Exception:  # one record must never cost the others
             logger.exception("webhook record %d could not be triaged", index)
             report.errors.append({"index": index, "error": "could not be stored"})
+            continue
+        _triage_set(mention, result)
+        seen |= keys
+        prepared.append((index, fields, mention, result))
     for start in range(0, len(prepared), WRITE_CHUNK):
-        with transaction.atomic():
-            for index, fields, result in prepared[start : start + WRITE_CHUNK]:
-                try:
-                    # A savepoint each: a record the database refuses must not
-                    # break the chunk's transaction for the records after it.
-                    with transaction.atomic():
-                        _mention, was_created = mention_create(
-                            source=source, result=result, **fields
-                        )
-                except MentionError as exc:
-                    report.errors.append({"index": index, "error": str(exc)})
-                    continue
-                except Exception:  # one record must never cost the others
-                    logger.exception("webhook record %d could not be stored", index)
-                    report.errors.append(
-                        {"index": index, "error": "could not be stored"}
-                    )
-                    continue
-                report.created += was_created
-                report.duplicates += not was_created
-                report.to_refine += was_created and fast
+        chunk = prepared[start : start + WRITE_CHUNK]
+        mentions = [mention for _index, _fields, mention, _result in chunk]
+        try:
+            with transaction.atomic():
+                Mention.objects.bulk_create(mentions)
+                _triage_announce(mentions)
+        except Exception as exc:
+            # A record the database refuses (the same post stored meanwhile
+            # by another delivery…) must not cost the others: store the chunk
+            # again one record at a time.
+            logger.info("webhook chunk stored record by record: %r", exc)
+            _store_each(chunk, source=source, fast=fast, report=report)
+            continue
+        report.created += len(chunk)
+        report.to_refine += len(chunk) if fast else 0
     report.errors.sort(key=lambda e: e["index"])
     return report
 
@@ -634,18 +767,50 @@ def mentions_from_webhook(
 WRITE_CHUNK = 100
 
 
-def _delivery_triage(fields: dict, *, fast: bool) -> Triage | None:
-    """The triage of a delivery's record, None for a post already stored or
-    without text (``mention_create`` then answers as usual)."""
-    text = (fields.get("text") or "").strip()
-    url = (fields.get("url") or "").strip()
-    external_id = str(fields.get("external_id") or parse_post_url(url)[1] or "")
-    if not text or find_duplicate(external_id=external_id.strip()[:64], url=url):
-        return None
-    lang = fields.get("lang")
-    return triage_text(
-        text, lang if lang in ("fr", "en") else None, semantic=False if fast else None
-    )
+def _keys(*, external_id: str, url: str) -> set[tuple[str, str]]:
+    """What makes two records the same post (as in ``find_duplicate``)."""
+    keys = set()
+    if external_id:
+        keys.add(("id", external_id))
+    if url:
+        keys.add(("url", url))
+    return keys
+
+
+def _stored_keys(identities: list[_Identity]) -> set[tuple[str, str]]:
+    """The keys of ``identities`` already stored, in one query."""
+    ids = {i.external_id for i in identities if i.external_id}
+    urls = {i.url for i in identities if i.url}
+    if not ids and not urls:
+        return set()
+    rows = Mention.objects.filter(Q(external_id__in=ids) | Q(url__in=urls))
+    keys = set()
+    for external_id, url in rows.values_list("external_id", "url"):
+        keys |= _keys(external_id=external_id, url=url)
+    return keys
+
+
+def _store_each(
+    chunk: list, *, source: str, fast: bool, report: DeliveryReport
+) -> None:
+    """Store a chunk's records one by one, each in its own savepoint."""
+    with transaction.atomic():
+        for index, fields, _mention, result in chunk:
+            try:
+                with transaction.atomic():
+                    _stored, was_created = mention_create(
+                        source=source, result=result, **fields
+                    )
+            except MentionError as exc:
+                report.errors.append({"index": index, "error": str(exc)})
+                continue
+            except Exception:  # one record must never cost the others
+                logger.exception("webhook record %d could not be stored", index)
+                report.errors.append({"index": index, "error": "could not be stored"})
+                continue
+            report.created += was_created
+            report.duplicates += not was_created
+            report.to_refine += was_created and fast
 
 
 def urgency(mention: Mention, now: datetime | None = None) -> float:

@@ -113,6 +113,9 @@ def test_a_burst_is_stored_lexical_first_then_refined_by_the_task(
         assert [c["url"] for c in mention.candidates] == [
             c.url for c in fused.candidates
         ]
+        # The short link follows the refined target.
+        if mention.target_kind == "article":
+            assert mention.links.first().target_path == mention.target_url
     assert Mention.objects.get(external_id="1").target_url == (
         "/fr/kb/connexion/plus-d-internet/"
     )

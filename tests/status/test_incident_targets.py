@@ -119,3 +119,25 @@ def test_personal_matters_and_posts_needing_no_answer_keep_their_target(client):
     assert thanks.target_kind == "none" and not thanks.links.exists()
     assert personal.target_kind == "ticket"
     assert personal.links.get().kind == "ticket"
+
+
+def test_a_burst_during_an_incident_points_every_mention_about_it_to_its_page(
+    client,
+):
+    incident = open_incident(title_fr="Panne internet à Lyon")
+    page = f"/fr/status/incidents/{incident.pk}/"
+    # More mentions than one write chunk of the webhook delivery.
+    texts = [
+        f"@EntraideTelecom plus d'internet depuis {n} minutes, la box clignote !!!"
+        for n in range(150)
+    ] + ["@EntraideTelecom je veux changer mon forfait mobile"] * 10
+    mentions = _post(client, texts)
+    assert len(mentions) == 160
+    about = [m for m in mentions if "internet" in m.text]
+    for mention in about:
+        assert (mention.target_kind, mention.target_url) == ("incident", page)
+        assert mention.links.get().target_path == page
+    for mention in mentions:
+        if mention not in about:
+            assert mention.target_kind != "incident"
+            assert not mention.links.filter(target_path=page).exists()
