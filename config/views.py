@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from config.dbdown import database_unavailable_response, database_unreachable
 from config.home import home_sections
 from config.urls_safety import safe_local_url
 from search.services import backend_health
@@ -146,6 +148,12 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # Called while the exception is being handled: a database that does not
+    # answer (in a middleware; views go through config.dbdown's middleware)
+    # is a 503 that says so.
+    exc = sys.exc_info()[1]
+    if database_unreachable(exc):
+        return database_unavailable_response(request, exc)
     # A plain render: context processors may be what is failing.
     template = loader.get_template("500.html")
     context = {"SITE_NAME": settings.SITE_NAME, "request": request}
