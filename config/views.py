@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from config.dbdown import database_unavailable_response, database_unreachable
 from config.home import home_sections
+from config.microcache import proxy_cache_allow
 from config.urls_safety import safe_local_url
 from search.services import backend_health
 
@@ -24,7 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "home.html", home_sections(request))
+    # Same for every anonymous visitor: nginx may keep it a minute.
+    return proxy_cache_allow(
+        request, render(request, "home.html", home_sections(request))
+    )
 
 
 @require_GET

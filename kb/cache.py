@@ -10,17 +10,16 @@ sets no cookie, so deploy/nginx's micro-cache serves it as it is.
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from config.microcache import PROXY_MAX_AGE, shareable_request, used_visitor_token
+
 # Cached public article pages are keyed on this counter; any publish bumps it.
 CACHE_GENERATION_KEY = "kb:generation"
 BROWSER_MAX_AGE = 60
-# Seconds deploy/nginx's micro-cache keeps an anonymous article page.
-PROXY_MAX_AGE = 60
 
 
 def kb_cache_invalidate() -> None:
@@ -49,13 +48,7 @@ def _cache_key(request: HttpRequest, generation: int) -> str:
 
 
 def cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.GET
-        and not request.user.is_authenticated
-        and not getattr(request, "is_preview", False)
-        and not len(messages.get_messages(request))
-    )
+    return shareable_request(request)
 
 
 def _from_cache_entry(request: HttpRequest, entry: dict, hit: bool) -> HttpResponse:
@@ -97,7 +90,7 @@ def page_cache_store(
     the article template) is not shared: everyone would get the first
     visitor's token and the cookie would go to one of them only.
     """
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if used_visitor_token(request):
         patch_cache_control(response, private=True, no_cache=True)
         return response
     entry = {

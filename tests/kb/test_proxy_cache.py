@@ -1,5 +1,6 @@
 """Anonymous article pages shared through deploy/nginx's micro-cache."""
 
+import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
@@ -42,3 +43,23 @@ def test_a_page_that_used_a_visitor_token_is_not_stored(kb, rf, client):
     assert "X-Accel-Expires" not in response
     assert "no-cache" in response["Cache-Control"]
     assert client.get(kb.article_fr.url)["X-KB-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("page", ["/fr/", "/en/", "root_fr", "cat_fr", "cat_en"])
+def test_home_kb_root_and_categories_are_shared_too(kb, client, page):
+    url = page if page.startswith("/") else getattr(kb, page).url
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Accel-Expires"] == "60"
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_pages_for_one_visitor_are_not_shared(kb, client, member):
+    # A query string (search, ?helpful=) or a pending message: not shared.
+    assert "X-Accel-Expires" not in client.get(kb.cat_fr.url + "?page=2")
+    client.get("/i18n/setlang/", {"language": "en", "next": "/en/", "missing": "1"})
+    assert "X-Accel-Expires" not in client.get("/en/")
+    client.force_login(member)
+    assert "X-Accel-Expires" not in client.get(kb.cat_fr.url)
+    assert "X-Accel-Expires" not in client.get("/fr/")
