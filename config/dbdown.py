@@ -6,6 +6,10 @@ of a request, the visitor gets this page with ``Retry-After`` (nginx serves its
 stale copy of cached pages meanwhile). A form that was being sent is not saved:
 the page says so and gives back what was typed, so nothing is silently lost.
 
+A page read (GET/HEAD) whose connection was cut by the restart is run once
+more on a new connection first: reading twice is harmless, and the visitor
+gets the page instead of the 503.
+
 Two hooks, one answer: ``DatabaseUnavailableMiddleware`` for views, and
 ``config.views.server_error`` for a failure in a middleware.
 """
@@ -13,7 +17,7 @@ Two hooks, one answer: ``DatabaseUnavailableMiddleware`` for views, and
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -89,6 +93,31 @@ def database_unavailable_response(
     return response
 
 
+def _read_again(request: HttpRequest) -> HttpResponse:
+    """The view once more, on fresh connections (the backend waits for a
+    restarting database)."""
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+    match = request.resolver_match
+    response = match.func(request, *match.args, **match.kwargs)
+    if not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def _may_read_again(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and request.resolver_match is not None
+        and not getattr(request, "_database_retried", False)
+        # Inside a transaction the connection cannot simply be replaced.
+        and not any(
+            connection.in_atomic_block
+            for connection in connections.all(initialized_only=True)
+        )
+    )
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -97,6 +126,20 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if database_unreachable(exception):
-            return database_unavailable_response(request, exception)
-        return None
+        if not database_unreachable(exception):
+            return None
+        if _may_read_again(request):
+            request._database_retried = True
+            logger.warning(
+                "database connection lost for %s %s, reading again: %s",
+                request.method,
+                request.path,
+                exception,
+            )
+            try:
+                return _read_again(request)
+            except Exception as again:
+                if not database_unreachable(again):
+                    raise
+                exception = again
+        return database_unavailable_response(request, exception)

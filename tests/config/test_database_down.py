@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.db import OperationalError
 
+from config import views as config_views
 from config.postgresql import base as pg
 from support.models import Ticket
 from tests.support.ticket_helpers import ticket_form_data
@@ -100,6 +101,22 @@ def test_the_postgresql_backend_retries_a_refused_connection(monkeypatch, settin
 
 def unreachable(*args, **kwargs):
     raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_read_cut_by_a_restart_is_run_again(transactional_db, client, monkeypatch):
+    real = config_views.home_sections
+    calls = []
+
+    def cut_once(request):
+        calls.append(1)
+        if len(calls) == 1:
+            unreachable()
+        return real(request)
+
+    monkeypatch.setattr("config.views.home_sections", cut_once)
+    response = client.get("/fr/")
+    assert response.status_code == 200 and len(calls) == 2
+    assert "Comment pouvons-nous vous aider ?" in response.content.decode()
 
 
 def test_a_page_without_its_database_is_a_503_that_says_so(db, client, monkeypatch):
