@@ -7,8 +7,10 @@
 Each fault runs during mixed traffic (bench/load.py) and prints the status
 counts seen by the clients and what was lost (clicks, mails, index updates).
 Faults: kill_web (kill -9 one gunicorn worker), postgres (restart the
-cluster), redis (stopped 30 s), smtp (mail server down, then back), elastic
-(configured but unreachable), kill_worker (task worker killed mid-task).
+cluster), postgres_cut (terminate the site's own connections: a restart's
+effect on queries in flight, without touching other databases), redis
+(stopped 30 s), smtp (mail server down, then back), elastic (configured but
+unreachable), kill_worker (task worker killed mid-task).
 The SMTP server is a local aiosmtpd sink run here; the web, worker and
 scheduler are restarted with EMAIL_URL pointing at it. Only 127.0.0.1.
 """
@@ -240,6 +242,32 @@ def fault_postgres(ctx):
     )
 
 
+def fault_postgres_cut(ctx):
+    """What a restart does to connections in use, without restarting the
+    machine's PostgreSQL (other databases are not touched): every connection
+    of the site's database is terminated, three times, during load."""
+    db = load.prod_env()["DATABASE_URL"].rsplit("/", 1)[1]
+    run = Load(ctx.urls, ctx.cookies, ctx.seconds)
+    time.sleep(ctx.seconds / 3)
+    cut = 0
+    for _ in range(3):
+        cut += len(
+            load.psql(
+                "select pg_terminate_backend(pid) from pg_stat_activity "
+                f"where datname = '{db}' and pid <> pg_backend_pid()"
+            )
+        )
+        time.sleep(2)
+    stats, clicks = run.finish()
+    lost = stats.redirects - clicks
+    summary(
+        f"PostgreSQL connections of {db} terminated ({cut} in 3 rounds)",
+        stats,
+        clicks,
+        f"{lost} click(s) not counted" if lost else "nothing",
+    )
+
+
 def fault_redis(ctx):
     run = Load(ctx.urls, ctx.cookies, ctx.seconds + 30)
     time.sleep(ctx.seconds / 3)
@@ -379,6 +407,7 @@ def fault_kill_worker(ctx):
 FAULTS = {
     "kill_web": fault_kill_web,
     "postgres": fault_postgres,
+    "postgres_cut": fault_postgres_cut,
     "redis": fault_redis,
     "smtp": fault_smtp,
     "elastic": fault_elastic,

@@ -111,6 +111,13 @@ def database_from_url(name, default_sqlite_path):
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: {exc}") from None
     if parsed.scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} is malformed: no database name.")
+    if parsed.scheme != "sqlite":
+        # Django's backend plus a short retry of new connections, so a
+        # database restart delays requests instead of failing them.
+        config["ENGINE"] = "config.postgresql"
+        # A database host that drops packets must not hang a worker forever
+        # (libpq waits without limit by default).
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return config
 
 

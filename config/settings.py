@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A database that does not answer: 503 with Retry-After, not a 500.
+    "config.dbdown.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.csp.EntraideCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -152,6 +154,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASES = {"default": database_from_url("DATABASE_URL", VAR_DIR / "db.sqlite3")}
+# How long a request waits for PostgreSQL to accept a new connection (a
+# restart) before the visitor gets the 503 page (config/postgresql, dbdown).
+DATABASE_CONNECT_RETRY_SECONDS = env_int("DATABASE_CONNECT_RETRY_SECONDS", 10)
 # Machina's migrations are written for AutoField; our apps set BigAutoField in
 # their AppConfig instead, so machina's tables do not drift.
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"

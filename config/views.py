@@ -1,47 +1,68 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.i18n import set_language
+from django.views.decorators.http import require_GET
 
+from config.dbdown import database_unavailable_response, database_unreachable
 from config.home import home_sections
+from config.microcache import proxy_cache_allow
+from config.urls_safety import safe_local_url
 from search.services import backend_health
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "home.html", home_sections(request))
+    # Same for every anonymous visitor: nginx may keep it a minute.
+    return proxy_cache_allow(
+        request, render(request, "home.html", home_sections(request))
+    )
 
 
+@require_GET
 def language_set(request):
-    """Django's ``set_language``, sent to the page's own translation.
+    """The header's language links: remember the choice (the cookie decides
+    where ``/`` leads) and go to the page's own translation.
 
-    The switcher posts ``next_<lang>`` for every language (the translated
-    Wagtail page has its own slug); Django's view still checks that the URL is
-    same-site. ``missing_<lang>`` means the page has no translation: the reader
-    lands on that language's home page and is told why.
+    A link, not a form: public pages then hold no per-visitor CSRF token and
+    nginx's micro-cache serves them as they are. Changing the language is
+    harmless if another site links here; leaving for another site is not, so
+    ``next`` goes through the one same-site check. ``missing=1`` means the page
+    has no translation: the reader lands on that language's home page and is
+    told why.
     """
-    lang = request.POST.get("language", "")
-    if request.method == "POST" and request.POST.get(f"next_{lang}"):
-        request.POST = request.POST.copy()
-        request.POST["next"] = request.POST[f"next_{lang}"]
-        if request.POST.get(f"missing_{lang}") and lang in dict(settings.LANGUAGES):
-            with translation.override(lang):
-                messages.info(
-                    request,
-                    _("This page has no version in this language yet."),
-                )
-    return set_language(request)
+    lang = request.GET.get("language", "")
+    if lang not in dict(settings.LANGUAGES):
+        return bad_request(request)
+    next_url = safe_local_url(request.GET.get("next")) or f"/{lang}/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        lang,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    if request.GET.get("missing"):
+        with translation.override(lang):
+            messages.info(request, _("This page has no version in this language yet."))
+    add_never_cache_headers(response)
+    return response
 
 
 def _check_database():
@@ -131,6 +152,12 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # Called while the exception is being handled: a database that does not
+    # answer (in a middleware; views go through config.dbdown's middleware)
+    # is a 503 that says so.
+    exc = sys.exc_info()[1]
+    if database_unreachable(exc):
+        return database_unavailable_response(request, exc)
     # A plain render: context processors may be what is failing.
     template = loader.get_template("500.html")
     context = {"SITE_NAME": settings.SITE_NAME, "request": request}

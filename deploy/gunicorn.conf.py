@@ -42,6 +42,8 @@ workers = _int("WEB_CONCURRENCY", workers_default())
 # Sync workers: pages are short and the slow clients are nginx's problem
 # (it buffers requests and responses).
 worker_class = "sync"
+# Well above DATABASE_CONNECT_RETRY_SECONDS (10): a request waiting for a
+# restarting PostgreSQL is answered, not killed with its worker.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5

@@ -2,25 +2,24 @@
 
 Anonymous GETs of KB pages are stored whole, keyed on the path and on a
 generation counter; any publish, unpublish, move, delete or view restriction
-bumps the counter (``kb.signals``), so no stale page is served. Cached pages
-hold a sentinel instead of a CSRF token and each response gets its own.
+bumps the counter (``kb.signals``), so no stale page is served.
+
+An anonymous page is the same bytes for every visitor: it holds no CSRF token
+(the article vote is checked by origin, the language switch is a link) and
+sets no cookie, so deploy/nginx's micro-cache serves it as it is.
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from config.microcache import PROXY_MAX_AGE, shareable_request, used_visitor_token
+
 # Cached public article pages are keyed on this counter; any publish bumps it.
 CACHE_GENERATION_KEY = "kb:generation"
-# Cached pages hold this instead of a CSRF token; each response gets its own.
-CSRF_SENTINEL = "__kb_csrf_token__"
 BROWSER_MAX_AGE = 60
-# Seconds deploy/nginx's micro-cache keeps an anonymous article page.
-PROXY_MAX_AGE = 60
 
 
 def kb_cache_invalidate() -> None:
@@ -49,46 +48,23 @@ def _cache_key(request: HttpRequest, generation: int) -> str:
 
 
 def cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.GET
-        and not request.user.is_authenticated
-        and not getattr(request, "is_preview", False)
-        and not len(messages.get_messages(request))
-    )
-
-
-def with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Put this visitor's CSRF token where the page has the sentinel."""
-    response.content = response.content.replace(
-        CSRF_SENTINEL.encode(), get_token(request).encode()
-    )
-    return response
+    return shareable_request(request)
 
 
 def _from_cache_entry(request: HttpRequest, entry: dict, hit: bool) -> HttpResponse:
-    # Behind deploy/nginx the proxy caches the page for every anonymous
-    # visitor and writes each one's own CSRF token in place of the sentinel.
-    proxy_fills_csrf = request.headers.get("X-Csrf-Fill") == CSRF_SENTINEL
     if request.headers.get("If-None-Match") == entry["etag"]:
         response = HttpResponse(status=304)
-    elif proxy_fills_csrf:
-        # The proxy's own header, set before Cache-Control (nginx 1.22 reads
-        # them in order); browsers never see it.
+    else:
+        # The proxy's own header (nginx hides it from browsers), set before
+        # Cache-Control: nginx 1.22 reads them in order.
         response = HttpResponse(headers={"X-Accel-Expires": str(PROXY_MAX_AGE)})
         response.content = entry["content"]
-        response["X-Csrf-Fill"] = "1"
-    else:
-        response = HttpResponse(
-            entry["content"].replace(CSRF_SENTINEL, get_token(request))
-        )
     response["X-KB-Cache"] = "hit" if hit else "miss"
     response["ETag"] = entry["etag"]
     if entry["last_modified"]:
         response["Last-Modified"] = entry["last_modified"]
-    # Private: the page carries a per-visitor CSRF token for its forms, so
-    # shared caches must not store it; browsers may reuse it briefly and
-    # revalidate with the ETag.
+    # Browsers keep it briefly and revalidate with the ETag; "private" keeps
+    # shared caches we do not run (which would ignore our cookie rules) out.
     patch_cache_control(response, private=True, max_age=BROWSER_MAX_AGE)
     return response
 
@@ -108,7 +84,15 @@ def page_cache_store(
 ) -> HttpResponse:
     """Store a freshly rendered page under ``generation`` (read before the
     render, so a publish during the render is not hidden behind the newer
-    generation) and answer from the stored entry."""
+    generation) and answer from the stored entry.
+
+    A page whose render asked for this visitor's CSRF token (a form added to
+    the article template) is not shared: everyone would get the first
+    visitor's token and the cookie would go to one of them only.
+    """
+    if used_visitor_token(request):
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
     entry = {
         "content": response.content.decode(),
         "etag": quote_etag(f"kb-{page.pk}-{page.live_revision_id}-{generation}"),

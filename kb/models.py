@@ -19,6 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Revision
 from wagtail.search import index
 
+from config.microcache import proxy_cache_allow
 from config.sanitize import plain_text
 from kb.blocks import ArticleBodyBlock
 from kb.markdown import stream_to_markdown
@@ -69,6 +70,10 @@ class KnowledgeBaseIndexPage(RoutablePageMixin, Page):
         context["can_see_stats"] = selectors.can_see_stats(request.user)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        # Same for every anonymous visitor: nginx may keep it a minute.
+        return proxy_cache_allow(request, super().serve(request, *args, **kwargs))
+
     @path("feed/", name="feed")
     def feed_route(self, request):
         return _views().article_feed(request, self)
@@ -101,6 +106,10 @@ class CategoryPage(Page):
             ArticlePage.objects.child_of(self).live().public().order_by("title")
         )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # Same for every anonymous visitor: nginx may keep it a minute.
+        return proxy_cache_allow(request, super().serve(request, *args, **kwargs))
 
     def breadcrumb_pages(self):
         return breadcrumb_pages(self)

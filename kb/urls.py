@@ -15,6 +15,13 @@ urlpatterns = [
     path("kb/preview/", views.markdown_preview, name="preview"),
     path("kb/my-edits/", views.my_edits, name="my_edits"),
     path("kb/stats/", views.feedback_stats, name="stats"),
+    # The vote from cached article pages: before the catch-all, it alone
+    # swaps the CSRF token for a same-origin check (see the view).
+    re_path(
+        r"^kb/((?:[\w\-]+/)+)feedback/$",
+        views.article_feedback_entry,
+        name="feedback",
+    ),
     # Same shape as Wagtail's own pattern, so APPEND_SLASH still redirects.
     re_path(r"^kb/((?:[\w\-]+/)*)$", views.kb_page, name="page"),
 ]

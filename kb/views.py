@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Revision
 from wagtail.views import serve
 
 from accounts.selectors import user_public_name
+from config.origin import same_origin_request
 from config.ratelimit import (
     client_ip,
     form_rate_limited,
@@ -100,7 +102,6 @@ def _article_context(request, page):
             "feedback_state": request.GET.get("helpful"),
             "can_edit": selectors.can_edit(request.user, page),
             "can_protect": selectors.can_protect(request.user),
-            "csrf_token": cache.CSRF_SENTINEL,
         }
     )
     return context
@@ -127,7 +128,6 @@ def article_detail(request, page):
         response = render(
             request, page.get_template(request), _article_context(request, page)
         )
-        cache.with_csrf_token(request, response)
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         else:
@@ -146,6 +146,25 @@ def kb_page(request, path):
     """Every KB URL: anonymous article pages come straight from the cache,
     without routing through the page tree; everything else goes to Wagtail."""
     return cache.cached_page(request) or serve(request, "kb/" + path)
+
+
+@csrf_exempt  # same_origin_request below stands in for the token
+def article_feedback_entry(request, path):
+    """``<article>/feedback/``: the "did this help?" vote, sent from cached
+    article pages that are the same bytes for every visitor and so hold no
+    CSRF token. The browser's own Sec-Fetch-Site/Origin headers, which another
+    site cannot forge, refuse cross-site votes instead (``config.origin``)."""
+    if request.method != "POST":
+        return kb_page(request, path + "feedback/")
+    if not same_origin_request(request):
+        return _forbidden(
+            request,
+            _(
+                "Your vote was not counted: it did not come from a page of this "
+                "site. Open the article and answer from its page."
+            ),
+        )
+    return serve(request, "kb/" + path + "feedback/")
 
 
 def kb_index(request):

@@ -88,7 +88,6 @@ http {
         listen 127.0.0.1:$PORT;
         server_name 127.0.0.1 localhost;
         set \$entraide_var $PROD/data;
-        set \$entraide_cookie_flags "";
         include $ROOT/deploy/nginx/entraide-locations.conf;
     }
 }

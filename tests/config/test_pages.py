@@ -47,8 +47,8 @@ def test_404_page_in_both_languages(client, lang, title):
 
 
 def test_language_switch_keeps_the_page(client):
-    response = client.post(
-        "/i18n/setlang/", {"language": "en", "next": "/fr/accounts/login/"}
+    response = client.get(
+        "/i18n/setlang/", {"language": "en", "next": "/en/accounts/login/"}
     )
     assert response.status_code == 302
     assert response.url == "/en/accounts/login/"

@@ -1,20 +1,65 @@
 """Anonymous article pages shared through deploy/nginx's micro-cache."""
 
-from django.test import Client
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from kb import cache
 
 
-def test_proxy_fills_the_csrf_token_of_cached_article_pages(kb, client):
-    url = kb.article_fr.url
-    proxied = client.get(url, headers={"X-Csrf-Fill": "__kb_csrf_token__"})
-    page = proxied.content.decode()
-    # One shared copy for every anonymous visitor: no token, no cookie...
-    assert "__kb_csrf_token__" in page and "csrftoken" not in proxied.cookies
-    # ...kept by the proxy only (browsers keep their private 60 s).
-    assert proxied["X-Accel-Expires"] == "60"
-    assert "private" in proxied["Cache-Control"]
-    headers = list(proxied.headers)
-    assert headers.index("X-Accel-Expires") < headers.index("Cache-Control")
-    # Straight to the application, each visitor gets a real token.
-    direct = Client().get(url)
-    assert "__kb_csrf_token__" not in direct.content.decode()
-    assert "X-Accel-Expires" not in direct
+def test_anonymous_article_pages_are_marked_for_the_proxy(kb, client):
+    for expected in ("miss", "hit"):
+        response = client.get(kb.article_fr.url)
+        assert response["X-KB-Cache"] == expected
+        # nginx keeps it 60 s for every anonymous visitor; browsers their own
+        # private 60 s.
+        assert response["X-Accel-Expires"] == "60"
+        assert "private" in response["Cache-Control"]
+        headers = list(response.headers)
+        assert headers.index("X-Accel-Expires") < headers.index("Cache-Control")
+        # What nginx must never share: a cookie or a visitor's token.
+        assert not response.cookies
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_signed_in_pages_are_not_for_the_proxy(kb, client, member):
+    client.force_login(member)
+    response = client.get(kb.article_fr.url)
+    assert "X-Accel-Expires" not in response
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_page_that_used_a_visitor_token_is_not_stored(kb, rf, client):
+    # A form added to the article template would ask for the visitor's token:
+    # that page must not be shared.
+    request = rf.get(kb.article_fr.url)
+    get_token(request)
+    response = cache.page_cache_store(
+        request,
+        HttpResponse("page"),
+        page=kb.article_fr,
+        generation=cache.generation(),
+    )
+    assert "X-Accel-Expires" not in response
+    assert "no-cache" in response["Cache-Control"]
+    assert client.get(kb.article_fr.url)["X-KB-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("page", ["/fr/", "/en/", "root_fr", "cat_fr", "cat_en"])
+def test_home_kb_root_and_categories_are_shared_too(kb, client, page):
+    url = page if page.startswith("/") else getattr(kb, page).url
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Accel-Expires"] == "60"
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_pages_for_one_visitor_are_not_shared(kb, client, member):
+    # A query string (search, ?helpful=) or a pending message: not shared.
+    assert "X-Accel-Expires" not in client.get(kb.cat_fr.url + "?page=2")
+    client.get("/i18n/setlang/", {"language": "en", "next": "/en/", "missing": "1"})
+    assert "X-Accel-Expires" not in client.get("/en/")
+    client.force_login(member)
+    assert "X-Accel-Expires" not in client.get(kb.cat_fr.url)
+    assert "X-Accel-Expires" not in client.get("/fr/")
