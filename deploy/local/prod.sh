@@ -9,7 +9,9 @@
 #   deploy/local/prod.sh start NAME / stop NAME   one of web worker scheduler nginx
 #   deploy/local/prod.sh env       print the environment (for manage.py by hand)
 #
-# EMAIL_URL and ELASTICSEARCH_URL, when set, are passed to the processes.
+# EMAIL_URL, ELASTICSEARCH_URL and SEARCH_RATE_LIMIT_PER_MINUTE, when set, are
+# passed to the processes (bench/load.py's clients share one address: it wants
+# SEARCH_RATE_LIMIT_PER_MINUTE=0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -47,6 +49,7 @@ GUNICORN_BIND=$APP_BIND
 GUNICORN_PIDFILE=$RUN/web.pid
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-3}
 EMAIL_URL=${EMAIL_URL:-console://}
+SEARCH_RATE_LIMIT_PER_MINUTE=${SEARCH_RATE_LIMIT_PER_MINUTE:-120}
 ELASTICSEARCH_URL=${ELASTICSEARCH_URL:-}
 ENV
 }
