@@ -2,7 +2,6 @@
 triage and its short link, written a chunk at a time; a record the database
 refuses costs no other."""
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,7 +10,7 @@ from social_redirect.models import Mention, RedirectLink
 from social_redirect.services import mentions as mention_services
 from social_redirect.triage.decision import triage_text
 from support.tokens import ticket_context_read
-from tests.social_redirect.test_mentions import index_article, signed_headers
+from tests.social_redirect.test_mentions import index_article, webhook_deliver
 
 SECRET = "webhook-secret-for-tests"
 pytestmark = pytest.mark.django_db
@@ -45,15 +44,7 @@ def _settings(settings):
 
 
 def deliver(client, records):
-    body = json.dumps({"mentions": records}).encode()
-    response = client.post(
-        "/api/mentions/",
-        body,
-        content_type="application/json",
-        headers=signed_headers(body, secret=SECRET),
-    )
-    assert response.status_code == 202, response.content
-    return response.json()
+    return webhook_deliver(client, records, SECRET).json()
 
 
 def burst_records(count, first=0):

@@ -45,6 +45,19 @@ def signed_headers(body, secret=SECRET, timestamp=None):
     }
 
 
+def webhook_deliver(client, records, secret=SECRET):
+    """POST ``records`` to the webhook, signed; it must accept them."""
+    body = json.dumps({"mentions": records}).encode()
+    response = client.post(
+        "/api/mentions/",
+        body,
+        content_type="application/json",
+        headers=signed_headers(body, secret=secret),
+    )
+    assert response.status_code == 202, response.content
+    return response
+
+
 def index_article(**overrides):
 
     doc = {

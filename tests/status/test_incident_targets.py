@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from social_redirect.services.mentions import mention_reply
 from status.models import IncidentMention
 from status.services import incident_reply_draft
 from tests.factories import user_with_role
-from tests.social_redirect.test_mentions import signed_headers
+from tests.social_redirect.test_mentions import webhook_deliver
 from tests.status.helpers import open_incident
 
 SECRET = "webhook-secret-for-tests"
@@ -37,14 +36,7 @@ def _post(client, texts):
         }
         for i, text in enumerate(texts)
     ]
-    body = json.dumps({"mentions": records}).encode()
-    response = client.post(
-        "/api/mentions/",
-        body,
-        content_type="application/json",
-        headers=signed_headers(body, secret=SECRET),
-    )
-    assert response.status_code == 202, response.content
+    webhook_deliver(client, records, SECRET)
     return list(Mention.objects.order_by("external_id"))
 
 

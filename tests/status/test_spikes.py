@@ -11,7 +11,7 @@ from social_redirect.models import Mention
 from status import spikes
 from status.models import SpikeAlert
 from tests.factories import user_with_role
-from tests.social_redirect.test_mentions import signed_headers
+from tests.social_redirect.test_mentions import webhook_deliver
 from tests.status.helpers import demo_components
 
 SECRET = "webhook-secret-for-tests"
@@ -37,15 +37,7 @@ def _webhook(settings):
 
 
 def _post(client, records):
-    body = json.dumps({"mentions": records}).encode()
-    response = client.post(
-        "/api/mentions/",
-        body,
-        content_type="application/json",
-        headers=signed_headers(body, secret=SECRET),
-    )
-    assert response.status_code == 202, response.content
-    return response
+    return webhook_deliver(client, records, SECRET)
 
 
 def _burst(texts, start_id=1000, minutes_ago=8):
