@@ -1,16 +1,25 @@
-"""Writes that need not make a request wait: batched, flushed at exit.
+"""Writes that need not make a request wait: at once with no disk sync, or batched.
 
 Short-link clicks and search query logs are counted on hot paths; a commit per
-request would make each one wait for the database's disk sync (and, on
-SQLite, for the single writer lock). A ``BufferedWriter`` keeps the items in
-memory and writes them in one call every ``BUFFERED_WRITE_SECONDS`` from a
-background thread (0 = write at once, in the request).
+request must not make each one wait for the database's disk sync (nor, on
+SQLite, for the single writer lock).
 
-Nothing queued is dropped when a process stops: ``flush_all`` runs from an
-``atexit`` hook, and gunicorn's ``worker_exit`` hook should call it too
-(``deploy/gunicorn.conf.py``). A write that fails (database restarting, SQLite
-busy) keeps its items for the next flush, up to ``max_items``; a write that
-raises anything else is a bug: logged, its batch dropped.
+- ``BUFFERED_WRITE_SECONDS = 0`` (the default on PostgreSQL): each item is
+  written in the request, in a transaction committed asynchronously
+  (``synchronous_commit = off``): the commit returns before the disk sync, and
+  the row is in the server's hands, so a worker killed the next instant (``kill
+  -9``, out of memory) loses nothing. Only a crash of PostgreSQL itself can
+  lose the last fraction of a second of such writes.
+- Above 0 (the default on SQLite, whose writer lock would serialise every
+  request): the items wait in memory and are written in one call every that
+  many seconds from a background thread. A process killed outright loses what
+  it held; ``flush_all`` runs from an ``atexit`` hook and from gunicorn's
+  ``worker_exit`` hook (``deploy/gunicorn.conf.py``) for every other stop.
+
+A write that fails because the database is away (PostgreSQL restarting, SQLite
+busy) keeps its items in memory for the next flush, up to ``max_items``: the
+request still gets its answer. A write that raises anything else is a bug:
+logged, its batch dropped.
 """
 
 import atexit
@@ -20,7 +29,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +59,30 @@ class BufferedWriter:
         return float(settings.BUFFERED_WRITE_SECONDS)
 
     def add(self, item) -> None:
-        """Queue ``item``; written at once when buffering is off."""
+        """Write ``item`` now (buffering off) or queue it; an outage never raises."""
         if self.interval() <= 0:
-            self._write([item])
-            return
+            try:
+                self._write_now([item])
+                return
+            except OperationalError:
+                # The database is away: the visitor still gets the page, and
+                # the item waits in memory for the retrying thread.
+                logger.warning("%s: database away, item kept for later", self.name)
         with self._lock:
             if len(self._items) >= self.max_items:
                 logger.warning("%s: buffer full, one item dropped", self.name)
                 return
             self._items.append(item)
             self._start()
+
+    def _write_now(self, items: list) -> None:
+        # A savepoint when the caller is inside a transaction, so a failed
+        # write leaves the caller's own work usable.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            self._write(items)
 
     def pending(self) -> int:
         with self._lock:
@@ -105,7 +128,8 @@ class BufferedWriter:
 
     def _run(self) -> None:
         while True:
-            time.sleep(self.interval() or 1.0)
+            # Buffering off: only items kept during an outage are here.
+            time.sleep(self.interval() or 2.0)
             try:
                 self.flush()
             finally:

@@ -433,9 +433,14 @@ SOCIAL_REFINE_BURST = env_int("SOCIAL_REFINE_BURST", 20)
 SEARCH_EMBEDDING_MODEL_PATH = env_str("SEARCH_EMBEDDING_MODEL_PATH")
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
-# Seconds between background writes of short-link clicks and search query logs
-# (config/buffered.py; flushed at exit too). 0 = written in the request.
-BUFFERED_WRITE_SECONDS = env_int("BUFFERED_WRITE_SECONDS", 2)
+# Short-link clicks and search query logs (config/buffered.py): 0 = written in
+# the request without waiting for the disk sync, so a killed worker loses none
+# (PostgreSQL's default); above 0 = held in memory and written that often (the
+# SQLite default: its single writer lock would serialise every click).
+BUFFERED_WRITE_SECONDS = env_int(
+    "BUFFERED_WRITE_SECONDS",
+    0 if DATABASES["default"]["ENGINE"] == "config.postgresql" else 2,
+)
 # Search: requests per minute and per IP on the page and the API (0 = no limit;
 # suggestions, asked at each keystroke, get five times as many).
 SEARCH_RATE_LIMIT_PER_MINUTE = env_int("SEARCH_RATE_LIMIT_PER_MINUTE", 120)

@@ -1,9 +1,10 @@
 """Query logging off the request path.
 
-Every API query is logged, but a commit per search would make each request
+Every API query is logged, but a commit per search must not make each request
 wait for the database's disk sync. Entries go through the site's buffered
-writer (config/buffered.py): written in one insert every
-``BUFFERED_WRITE_SECONDS`` (0 = at once) and flushed when the process exits.
+writer (config/buffered.py): at once with an asynchronous commit
+(``BUFFERED_WRITE_SECONDS = 0``, PostgreSQL's default), or in one insert every
+that many seconds and when the process exits.
 """
 
 from config.buffered import BufferedWriter

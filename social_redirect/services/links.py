@@ -210,13 +210,13 @@ def link_click_count(link_ids: list[int], now: datetime | None = None) -> None:
                 ).update(status=Mention.Status.REDIRECTED)
 
 
-# The redirect answers at once; clicks are written in batches and flushed
-# when the process exits (config/buffered.py).
+# The redirect never waits for a disk sync: clicks are written with an
+# asynchronous commit, or batched on SQLite (config/buffered.py).
 _clicks = BufferedWriter("link-clicks", link_click_count)
 
 
 def link_click_record(link_id: int) -> None:
-    """Count a human click (batched; see ``BUFFERED_WRITE_SECONDS``)."""
+    """Count a human click (see ``BUFFERED_WRITE_SECONDS``)."""
     _clicks.add(link_id)
 
 

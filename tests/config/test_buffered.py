@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from config import buffered
 from search.models import QueryLog
@@ -77,10 +77,21 @@ def test_a_failed_write_keeps_its_items_for_the_next_flush(db, buffering):
         buffered._writers.remove(writer)
 
 
-def test_a_click_queued_when_the_process_exits_is_written(tmp_path):
-    """A real process: migrate, count one click in the buffer, exit normally."""
+@pytest.mark.parametrize(
+    ("seconds", "stop"),
+    [
+        # Buffered (SQLite's default): a worker stopping normally writes it.
+        ("3600", "exit"),
+        # Written at once (PostgreSQL's default): even kill -9 loses nothing.
+        ("0", "kill"),
+    ],
+)
+def test_a_click_survives_the_worker_stopping(tmp_path, seconds, stop):
+    """A real process: migrate, count one click, then exit or get killed."""
     script = textwrap.dedent(
         """
+        import os
+        import signal
         import sys
         import django
         from django.core.management import call_command
@@ -98,6 +109,8 @@ def test_a_click_queued_when_the_process_exits_is_written(tmp_path):
                 mention=mention, kind="article", target_path="/fr/kb/"
             )
             links.link_click_record(link.pk)
+            if sys.argv[2] == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)  # no hook runs
             assert RedirectLink.objects.get().clicks == 0
             sys.exit(0)  # a worker stopping: only the exit hook can save it
         print(RedirectLink.objects.get().clicks)
@@ -111,24 +124,64 @@ def test_a_click_queued_when_the_process_exits_is_written(tmp_path):
     env.update(
         VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",
-        BUFFERED_WRITE_SECONDS="3600",
+        BUFFERED_WRITE_SECONDS=seconds,
         SOCIAL_SEMANTIC_MATCHING="0",
     )
 
     def run(step):
         result = subprocess.run(
-            [sys.executable, "-c", script, step],
+            [sys.executable, "-c", script, step, stop],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
             timeout=300,
         )
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == (-9 if step == "click" and stop == "kill" else 0), (
+            result.stderr
+        )
         return result.stdout.strip()
 
     run("click")
     assert run("read") == "1"
+
+
+def test_with_the_database_away_the_redirect_answers_and_the_click_waits(
+    client, link, settings, monkeypatch
+):
+    settings.BUFFERED_WRITE_SECONDS = 0
+    real_write = links._clicks._write
+
+    def database_away(items):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(links._clicks, "_write", database_away)
+    monkeypatch.setattr(links._clicks, "_start", lambda: None)
+    response = client.get(f"/r/{link.code}", headers={"user-agent": BROWSER})
+    assert response.status_code == 302
+    assert links._clicks.pending() == 1
+    monkeypatch.setattr(links._clicks, "_write", real_write)
+    assert links._clicks.flush() == 1  # what the retrying thread does
+    assert RedirectLink.objects.get(pk=link.pk).clicks == 1
+
+
+def test_writes_at_once_do_not_wait_for_the_disk_sync_on_postgresql(link, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("asynchronous commit is a PostgreSQL setting")
+    settings.BUFFERED_WRITE_SECONDS = 0
+    seen = []
+
+    def write(items):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+
+    writer = buffered.BufferedWriter("test-async", write)
+    try:
+        writer.add(1)
+    finally:
+        buffered._writers.remove(writer)
+    assert seen == ["off"]
 
 
 def test_link_rows_are_untouched_by_bots(client, link, buffering):
