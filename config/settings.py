@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: writes shared pages for nginx once every header is set.
+    "config.pagefiles.PageFileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -433,6 +435,9 @@ SOCIAL_REFINE_BURST = env_int("SOCIAL_REFINE_BURST", 20)
 SEARCH_EMBEDDING_MODEL_PATH = env_str("SEARCH_EMBEDDING_MODEL_PATH")
 # Origin of the /r/<code> short links in reply drafts (default: SITE_URL).
 SOCIAL_SHORT_LINK_BASE = env_str("SOCIAL_SHORT_LINK_BASE")
+# Anonymous shared pages also written to VAR_DIR/pages for nginx to serve as
+# files (config/pagefiles.py; deploy/nginx). Only useful behind that nginx.
+PAGE_FILES = env_bool("PAGE_FILES", False)
 # Short-link clicks and search query logs (config/buffered.py): 0 = written in
 # the request without waiting for the disk sync, so a killed worker loses none
 # (PostgreSQL's default); above 0 = held in memory and written that often (the

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    # Same for every anonymous visitor: nginx may keep it a minute.
+    # Same for every anonymous visitor: nginx may share it (config/microcache).
     return proxy_cache_allow(
         request, render(request, "home.html", home_sections(request))
     )

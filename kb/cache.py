@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from config.microcache import PROXY_MAX_AGE, shareable_request, used_visitor_token
+from config.microcache import proxy_expires, shareable_request, used_visitor_token
 
 # Cached public article pages are keyed on this counter; any publish bumps it.
 CACHE_GENERATION_KEY = "kb:generation"
@@ -57,7 +57,7 @@ def _from_cache_entry(request: HttpRequest, entry: dict, hit: bool) -> HttpRespo
     else:
         # The proxy's own header (nginx hides it from browsers), set before
         # Cache-Control: nginx 1.22 reads them in order.
-        response = HttpResponse(headers={"X-Accel-Expires": str(PROXY_MAX_AGE)})
+        response = HttpResponse(headers={"X-Accel-Expires": proxy_expires()})
         response.content = entry["content"]
     response["X-KB-Cache"] = "hit" if hit else "miss"
     response["ETag"] = entry["etag"]

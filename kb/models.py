@@ -71,7 +71,7 @@ class KnowledgeBaseIndexPage(RoutablePageMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        # Same for every anonymous visitor: nginx may keep it a minute.
+        # Same for every anonymous visitor: nginx may share it (config/microcache).
         return proxy_cache_allow(request, super().serve(request, *args, **kwargs))
 
     @path("feed/", name="feed")
@@ -108,7 +108,7 @@ class CategoryPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        # Same for every anonymous visitor: nginx may keep it a minute.
+        # Same for every anonymous visitor: nginx may share it (config/microcache).
         return proxy_cache_allow(request, super().serve(request, *args, **kwargs))
 
     def breadcrumb_pages(self):

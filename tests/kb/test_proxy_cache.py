@@ -1,5 +1,7 @@
 """Anonymous article pages shared through deploy/nginx's micro-cache."""
 
+import time
+
 import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -7,13 +9,19 @@ from django.middleware.csrf import get_token
 from kb import cache
 
 
+def shared_until_the_window_ends(response) -> bool:
+    """nginx keeps it until the end of the current ten-second window."""
+    value = response.get("X-Accel-Expires", "")
+    return value.startswith("@") and -1 <= int(value[1:]) - time.time() < 10
+
+
 def test_anonymous_article_pages_are_marked_for_the_proxy(kb, client):
     for expected in ("miss", "hit"):
         response = client.get(kb.article_fr.url)
         assert response["X-KB-Cache"] == expected
-        # nginx keeps it 60 s for every anonymous visitor; browsers their own
-        # private 60 s.
-        assert response["X-Accel-Expires"] == "60"
+        # nginx shares it with every anonymous visitor until the window ends;
+        # browsers keep their own private copy.
+        assert shared_until_the_window_ends(response)
         assert "private" in response["Cache-Control"]
         headers = list(response.headers)
         assert headers.index("X-Accel-Expires") < headers.index("Cache-Control")
@@ -50,7 +58,7 @@ def test_home_kb_root_and_categories_are_shared_too(kb, client, page):
     url = page if page.startswith("/") else getattr(kb, page).url
     response = client.get(url)
     assert response.status_code == 200
-    assert response["X-Accel-Expires"] == "60"
+    assert shared_until_the_window_ends(response)
     assert not response.cookies
     assert "csrfmiddlewaretoken" not in response.content.decode()
 
