@@ -99,7 +99,7 @@ def reset() -> None:
     _state["error"] = None
 
 
-BATCH = 16
+BATCH = 1
 
 
 def embed(texts: list[str]) -> np.ndarray | None:
