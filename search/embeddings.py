@@ -99,9 +99,6 @@ def reset() -> None:
     _state["error"] = None
 
 
-BATCH = 1
-
-
 def embed(texts: list[str]) -> np.ndarray | None:
     """L2-normalised float32 vectors (n × DIM), or None without a model."""
     session = _session()
@@ -110,14 +107,11 @@ def embed(texts: list[str]) -> np.ndarray | None:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     with _lock:
-        # Batches halve the cost per text (1.8 against 3.9 ms for a tweet);
-        # larger ones add nothing on this machine (bench/triage_speed.py).
-        rows = [
-            session.run(
-                ["outputs"], {"inputs": [t or " " for t in texts[i : i + BATCH]]}
-            )[0]
-            for i in range(0, len(texts), BATCH)
-        ]
+        # One text per run: in a batch the model pads texts to the longest,
+        # which moves each vector a little (cosine 0.999 beside a long text),
+        # so a post's suggestions would depend on what arrived with it.
+        # Batches of 16 cost half as much per text (1.8 against 3.9 ms).
+        rows = [session.run(["outputs"], {"inputs": [t or " "]})[0] for t in texts]
     matrix = np.concatenate(rows).astype(np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.maximum(norms, 1e-9)

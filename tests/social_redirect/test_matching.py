@@ -160,3 +160,14 @@ def test_below_the_low_level_the_manager_chooses_and_no_article_is_drafted(
     assert (
         f'id="reply-{mention.pk}"' in page and "Quelle réponse convient ?" not in page
     )
+
+
+def test_a_posts_meaning_does_not_depend_on_what_arrived_with_it():
+    # A burst embeds posts together: the same tweet must get the same vector
+    # (so the same suggestion and confidence) whatever its neighbours were.
+    if not embeddings.available():
+        pytest.skip("embedding model not installed")
+    post = "@EntraideFAI ma box ne synchronise plus depuis 3 jours"
+    alone = embeddings.embed([post])[0]
+    with_others = embeddings.embed(["merci !", post, "Lorem ipsum " * 100])[1]
+    assert float(alone @ with_others) == pytest.approx(1.0, abs=1e-6)
