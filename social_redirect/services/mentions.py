@@ -703,12 +703,8 @@ def mentions_from_webhook(
                 external_id=fields["external_id"],
                 author_handle=fields["author_handle"],
             )
-        except MentionError as exc:
-            report.errors.append({"index": index, "error": str(exc)})
-            continue
-        except Exception:  # one record must never cost the others
-            logger.exception("webhook record %d could not be read", index)
-            report.errors.append({"index": index, "error": "could not be stored"})
+        except Exception as exc:  # one record must never cost the others
+            report.errors.append(_record_error(index, exc, doing="read"))
             continue
         readable.append((index, fields, identity))
     # Triage first (reads only, duplicates found in one query), then write
@@ -734,12 +730,8 @@ def mentions_from_webhook(
             result = triage_text(
                 identity.text, mention.lang or None, semantic=False if fast else None
             )
-        except MentionError as exc:
-            report.errors.append({"index": index, "error": str(exc)})
-            continue
-        except Exception:  # one record must never cost the others
-            logger.exception("webhook record %d could not be triaged", index)
-            report.errors.append({"index": index, "error": "could not be stored"})
+        except Exception as exc:  # one record must never cost the others
+            report.errors.append(_record_error(index, exc, doing="triaged"))
             continue
         _triage_set(mention, result)
         seen |= keys
@@ -790,6 +782,15 @@ def _stored_keys(identities: list[_Identity]) -> set[tuple[str, str]]:
     return keys
 
 
+def _record_error(index: int, exc: Exception, *, doing: str) -> dict:
+    """What the sender is told about one record that failed: our own message
+    for a record we refuse, a generic one (and a logged trace) for a bug."""
+    if isinstance(exc, MentionError):
+        return {"index": index, "error": str(exc)}
+    logger.error("webhook record %d could not be %s", index, doing, exc_info=exc)
+    return {"index": index, "error": "could not be stored"}
+
+
 def _store_each(
     chunk: list, *, source: str, fast: bool, report: DeliveryReport
 ) -> None:
@@ -801,12 +802,8 @@ def _store_each(
                     _stored, was_created = mention_create(
                         source=source, result=result, **fields
                     )
-            except MentionError as exc:
-                report.errors.append({"index": index, "error": str(exc)})
-                continue
-            except Exception:  # one record must never cost the others
-                logger.exception("webhook record %d could not be stored", index)
-                report.errors.append({"index": index, "error": "could not be stored"})
+            except Exception as exc:  # one record must never cost the others
+                report.errors.append(_record_error(index, exc, doing="stored"))
                 continue
             report.created += was_created
             report.duplicates += not was_created

@@ -15,6 +15,7 @@ from search.services import document_upsert
 from social_redirect.demo import load_demo_social
 from social_redirect.models import Mention
 from social_redirect.selectors import acknowledged_share, mention_queue
+from social_redirect.services import mentions as mentions_service
 from social_redirect.services.mentions import mention_create
 from social_redirect.triage.decision import triage_text
 from social_redirect.views import crc_response_token
@@ -175,6 +176,35 @@ def test_webhook_signed_body_is_stored_once(client, settings):
     mention = Mention.objects.get()
     assert (mention.author_handle, mention.lang) == ("marie", "fr")
     assert mention.unhappiness >= 0.35
+
+
+def test_one_failing_record_costs_the_delivery_nothing(
+    client, settings, monkeypatch, caplog
+):
+    settings.MENTIONS_WEBHOOK_SECRET = SECRET
+
+    def triage_or_fail(text, *args, **kwargs):
+        if "boom" in text:
+            raise RuntimeError("a bug in triage")
+        return triage_text(text, *args, **kwargs)
+
+    monkeypatch.setattr(mentions_service, "triage_text", triage_or_fail)
+    records = [
+        {"id": "1", "text": "@EntraideTelecom plus de réseau", "author": "@a"},
+        {"id": "2", "text": "@EntraideTelecom boom", "author": "@b"},
+        {"id": "3", "author": "@c"},
+        {"id": "4", "text": "@EntraideTelecom box éteinte", "author": "@d"},
+    ]
+    response = webhook_deliver(client, records)
+    report = response.json()
+    assert report["created"] == 2
+    errors = {error["index"]: error["error"] for error in report["errors"]}
+    # A bug: a generic message to the sender, the trace in our logs.
+    assert errors[1] == "could not be stored"
+    assert "webhook record 1 could not be triaged" in caplog.text
+    # A record we refuse: the sender is told why.
+    assert errors[2] != "could not be stored" and errors[2]
+    assert sorted(Mention.objects.values_list("external_id", flat=True)) == ["1", "4"]
 
 
 def test_webhook_invalid_json_is_a_clear_400(client, settings):
