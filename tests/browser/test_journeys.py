@@ -12,17 +12,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.models import Topic
-from wagtail.models import Page
 
 from forum.models import TopicSolution
 from forum.services import post_approve, post_create
 from kb.models import ArticleEdit
-from kb.services.common import locale_for
-from kb.services.structure import kb_structure_ensure
 from outbox.models import OutboundMail
 from social_redirect.models import Mention
 from tests.browser.checks import SETUP_IDS, SETUPS, check_page, goto, new_page
 from tests.factories import UserFactory
+from tests.kb.factories import page_tree_ensure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +29,7 @@ PASSWORD = "entraide-demo"
 
 @pytest.fixture
 def demo(transactional_db):
-    # The flush between transactional tests drops the page tree Wagtail's
-    # migration created: plant its root again, the rest is built on it.
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale_for("fr")))
-    kb_structure_ensure()
+    page_tree_ensure()
     call_command("load_demo", stdout=io.StringIO())
 
 

@@ -11,11 +11,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from wagtail.models import Locale, Page
 
-from kb.services.structure import kb_structure_ensure
 from support.models import Ticket
 from support.services import ticket_create
+from tests.kb.factories import page_tree_ensure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,17 +46,8 @@ def _assert_fits(page, where):
     assert figures["header"] < 120, (where, figures)
 
 
-def _page_tree():
-    # A transactional test starts from a flushed database: post_migrate gave
-    # back the groups and forum permissions, not Wagtail's root page.
-    if Page.get_first_root_node() is None:
-        locale, _created = Locale.objects.get_or_create(language_code="fr")
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    kb_structure_ensure()
-
-
 def test_main_pages_fit_a_phone(live_server, page):
-    _page_tree()
+    page_tree_ensure()
     call_command("load_demo", stdout=StringIO())
     ticket = ticket_create(
         subject="Facture prélevée deux fois",

@@ -12,12 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from wagtail.models import Page
 
 from config import microcache, pagefiles
-from kb.services.common import locale_for
-from kb.services.structure import kb_structure_ensure
-from tests.kb.factories import build_kb_tree
+from tests.kb.factories import build_kb_tree, page_tree_ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,11 +131,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def demo_kb(transactional_db):
-    # The flush between transactional tests drops the page tree Wagtail's
-    # migration created: plant its root again.
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale_for("fr")))
-    kb_structure_ensure()
+    page_tree_ensure()
     return build_kb_tree()
 
 

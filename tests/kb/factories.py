@@ -2,8 +2,23 @@
 
 from types import SimpleNamespace
 
-from kb.services.structure import category_upsert, kb_root
+from wagtail.models import Page
+
+from kb.services.common import locale_for
+from kb.services.structure import category_upsert, kb_root, kb_structure_ensure
 from kb.services.upsert import article_upsert
+
+
+def page_tree_ensure() -> None:
+    """The knowledge-base roots, in a database a transactional test flushed.
+
+    The flush drops the root page Wagtail's migration created (post_migrate
+    gives back groups and permissions, not pages): plant it again first.
+    """
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale_for("fr")))
+    kb_structure_ensure()
+
 
 ARTICLE_FR = """## Vérifier les voyants
 
