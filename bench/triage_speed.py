@@ -300,7 +300,7 @@ def main():
     print(f"  lexical leg (search service):          {lexical_ms:6.1f} ms/post")
     if semantic:
         semantic_ms = per_post(
-            lambda t: vector_matrix(langs[t]).scores(post_vector(t, langs[t]))
+            lambda t: vector_matrix(langs[t]).cosines(post_vector(t, langs[t]))
         )
         print(f"  semantic leg, one post at a time:      {semantic_ms:6.1f} ms/post")
         started = time.perf_counter()
@@ -308,7 +308,7 @@ def main():
             chunk = texts[start : start + refine_batch]
             vectors = post_vectors([(t, langs[t]) for t in chunk])
             for text, vector in zip(chunk, vectors, strict=True):
-                vector_matrix(langs[text]).scores(vector)
+                vector_matrix(langs[text]).cosines(vector)
         batched_ms = (time.perf_counter() - started) / len(texts) * 1000
         print(
             f"  semantic leg, batches of {refine_batch}:         "

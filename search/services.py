@@ -30,7 +30,7 @@ from search.highlight import snippet
 from search.models import IndexState, IndexUpdate, QueryLog, SearchDocument
 from search.query import MAX_QUERY_LENGTH, build_plan, suggestion_text
 from search.results import QueryPlan, SearchHit, SearchResponse
-from search.vectors import document_vectors_update
+from search.vectors import document_vectors_known, document_vectors_update
 from search.vocabulary import (
     completions,
     document_words,
@@ -446,6 +446,7 @@ def documents_replace(
     vocab = {lang: Counter() for lang in LANGUAGES}
     count = 0
     with transaction.atomic():
+        known = document_vectors_known()
         embedded.clear()
         SearchDocument.objects.all().delete()
         index = embedded.BulkIndex()
@@ -453,12 +454,12 @@ def documents_replace(
         for doc in docs:
             buffer.append(doc)
             if len(buffer) >= batch:
-                count += _bulk_insert(buffer, vocab, index)
+                count += _bulk_insert(buffer, vocab, index, known)
                 if progress:
                     progress(len(buffer))
                 buffer = []
         if buffer:
-            count += _bulk_insert(buffer, vocab, index)
+            count += _bulk_insert(buffer, vocab, index, known)
             if progress:
                 progress(len(buffer))
         index.write()
@@ -501,6 +502,7 @@ def _bulk_insert(
     docs: list[dict[str, Any]],
     vocab: dict[str, Counter],
     index: embedded.BulkIndex,
+    known: dict[str, bytes],
 ) -> int:
     rows = {}
     for doc in docs:
@@ -511,7 +513,7 @@ def _bulk_insert(
         # Backends that do not return primary keys from bulk inserts.
         created = list(SearchDocument.objects.filter(doc_id__in=list(rows)))
     index.add(sorted(created, key=lambda row: row.pk))
-    document_vectors_update(rows=created)
+    document_vectors_update(rows=created, known=known)
     for row in created:
         vocab[row.lang].update(document_words(row))
     return len(created)

@@ -28,12 +28,19 @@ class VectorMatrix:
     starts: np.ndarray
     matrix: np.ndarray
 
-    def scores(self, query: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of each document's best passage to ``query``."""
+    def cosines(self, query: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each document's best passage to ``query``
+        (a matching vector), one row per model: USE's, then e5's."""
         if not self.doc_ids:
-            return {}
-        best = np.maximum.reduceat(self.matrix @ query, self.starts)
-        return dict(zip(self.doc_ids, best.tolist(), strict=True))
+            return np.zeros((2, 0), dtype=np.float32)
+        use = self.matrix[:, : embeddings.DIM] @ query[: embeddings.DIM]
+        e5 = self.matrix[:, embeddings.DIM :] @ query[embeddings.DIM :]
+        return np.vstack(
+            [
+                np.maximum.reduceat(use, self.starts),
+                np.maximum.reduceat(e5, self.starts),
+            ]
+        )
 
 
 def _passages(row: SearchDocument) -> list[str]:
@@ -42,11 +49,16 @@ def _passages(row: SearchDocument) -> list[str]:
     return embeddings.passages(title=row.title, summary=about, body=row.body)
 
 
-def document_vectors_update(*, rows: list[SearchDocument]) -> int:
+def document_vectors_update(
+    *, rows: list[SearchDocument], known: dict[str, bytes] | None = None
+) -> int:
     """Embed and store the passages of ``rows`` whose text changed; returns
-    how many were embedded (0 when the model is unavailable)."""
+    how many were embedded (0 when the model is unavailable). ``known``:
+    stored vectors by fingerprint (``document_vectors_known``), reused
+    instead of embedding the same text again."""
     if not rows or not embeddings.available():
         return 0
+    known = known or {}
     texts = {row.pk: _passages(row) for row in rows}
     prints = {pk: embeddings.fingerprint(t) for pk, t in texts.items()}
     current = dict(
@@ -54,29 +66,42 @@ def document_vectors_update(*, rows: list[SearchDocument]) -> int:
             "document_id", "fingerprint"
         )
     )
-    todo = [pk for pk in texts if current.get(pk) != prints[pk]]
-    if not todo:
+    changed = [pk for pk in texts if current.get(pk) != prints[pk]]
+    if not changed:
         return 0
+    todo = [pk for pk in changed if prints[pk] not in known]
     flat = [text for pk in todo for text in texts[pk]]
-    matrix = embeddings.embed(flat)
+    matrix = embeddings.embed_for_matching(flat, role="passage")
     if matrix is None:
         return 0
+    vectors = {prints[pk]: known[prints[pk]] for pk in changed if pk not in todo}
     start = 0
-    objects = []
     for pk in todo:
         count = len(texts[pk])
-        objects.append(
-            DocumentVector(
-                document_id=pk,
-                model=embeddings.MODEL_NAME,
-                fingerprint=prints[pk],
-                vectors=embeddings.to_bytes(matrix[start : start + count]),
-            )
-        )
+        vectors[prints[pk]] = embeddings.to_bytes(matrix[start : start + count])
         start += count
-    DocumentVector.objects.filter(document_id__in=todo).delete()
-    DocumentVector.objects.bulk_create(objects)
+    DocumentVector.objects.filter(document_id__in=changed).delete()
+    DocumentVector.objects.bulk_create(
+        DocumentVector(
+            document_id=pk,
+            model=embeddings.MODEL_NAME,
+            fingerprint=prints[pk],
+            vectors=vectors[prints[pk]],
+        )
+        for pk in changed
+    )
     return len(todo)
+
+
+def document_vectors_known() -> dict[str, bytes]:
+    """Every stored vector block of the current models, by fingerprint: a
+    rebuild deletes the documents, and embedding a knowledge base again costs
+    about half a second an article."""
+    return dict(
+        DocumentVector.objects.filter(model=embeddings.MODEL_NAME).values_list(
+            "fingerprint", "vectors"
+        )
+    )
 
 
 def vector_matrix(lang: str) -> VectorMatrix | None:
@@ -118,7 +143,7 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
         matrix = (
             np.vstack(blocks)
             if blocks
-            else np.zeros((0, embeddings.DIM), dtype=np.float32)
+            else np.zeros((0, embeddings.MATCH_DIM), dtype=np.float32)
         )
         cached = VectorMatrix(key, doc_ids, np.asarray(starts, dtype=np.int64), matrix)
         _cache[lang] = cached

@@ -92,8 +92,10 @@ def _anchors() -> dict[str, np.ndarray] | None:
 
 
 def intent_scores(vector: np.ndarray | None) -> dict[str, float]:
-    """Best cosine similarity of the post to each group (empty without model)."""
+    """Best cosine similarity of the post (its matching vector) to each group
+    (empty without the models)."""
     anchors = _anchors() if vector is not None else None
     if anchors is None:
         return {}
+    vector = embeddings.sentence_part(vector)
     return {name: float((m @ vector).max()) for name, m in anchors.items()}

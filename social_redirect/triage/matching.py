@@ -3,9 +3,10 @@
 Two legs, fused: the lexical search service (BM25 over our French/English
 analysis) on the post's words without the words of conversation and without
 spelling corrections, and the sentence embeddings of the post and of
-every article's passages (``search.vectors``). Each leg's scores are
-normalised per post (lexical: share of the best score; embeddings: from the
-median article, 0, to the best one, 1) and averaged: words the post shares
+every article's passages by two models (``search.vectors``). Each leg's
+scores are normalised per post (lexical: share of the best score;
+embeddings: each model's from the median article, 0, to the best one, 1,
+then the two averaged) and averaged: words the post shares
 with an article, and meaning, whatever the words. Then two cues that hold
 for any help centre: the product the post addresses (the handle's spelling,
 else its meaning, else the post's words), only when the knowledge base
@@ -134,14 +135,30 @@ def _lexical(query: str, lang: str) -> list:
 
 
 def post_vector(text: str, lang: str) -> np.ndarray | None:
-    """The post's embedding (handles, URLs and hashtag marks out)."""
-    matrix = embeddings.embed([text_for_meaning(text) or text])
+    """The post's matching vector (handles, URLs and hashtag marks out)."""
+    matrix = post_vectors([(text, lang)])
     return None if matrix is None else matrix[0]
 
 
 def post_vectors(posts: list[tuple[str, str]]) -> np.ndarray | None:
-    """Embeddings of ``(text, lang)`` posts, in one batched model call."""
-    return embeddings.embed([text_for_meaning(text) or text for text, _lang in posts])
+    """Matching vectors of ``(text, lang)`` posts, in one call."""
+    return embeddings.embed_for_matching(
+        [text_for_meaning(text) or text for text, _lang in posts], role="post"
+    )
+
+
+def _meaning(doc_ids: list[str], cosines: np.ndarray) -> tuple[dict, dict]:
+    """The embedding leg: each model's cosines rescaled per post, from the
+    median article (0) to its best one (1), then averaged, so that each model
+    counts as much whatever the spread of its cosines (e5's sit in a narrow
+    band, USE's in a wide one: averaged raw, USE alone would rank). Also the
+    mean raw cosine of each document, the confidence model's figure."""
+    low = np.median(cosines, axis=1, keepdims=True)
+    high = cosines.max(axis=1, keepdims=True)
+    rescaled = (cosines - low) / np.maximum(high - low, 1e-6)
+    fused = rescaled.mean(axis=0).tolist()
+    mean = cosines.mean(axis=0).tolist()
+    return dict(zip(doc_ids, fused, strict=True)), dict(zip(doc_ids, mean, strict=True))
 
 
 def _lead(order: list, scores: dict) -> float:
@@ -204,14 +221,9 @@ def match_candidates(
     dense_cos: dict = {}
     if vector is not None:
         matrix = vector_matrix(lang)
-        raw = matrix.scores(vector) if matrix is not None else {}
-        if raw:
-            values = np.fromiter(raw.values(), dtype=np.float32)
-            low, high = float(np.median(values)), float(values.max())
-            spread = max(high - low, 1e-6)
-            dense = {doc_id: (s - low) / spread for doc_id, s in raw.items()}
-            top_dense = sorted(raw, key=raw.get, reverse=True)[:POOL_SIZE]
-            dense_cos = raw
+        if matrix is not None and matrix.doc_ids:
+            dense, dense_cos = _meaning(matrix.doc_ids, matrix.cosines(vector))
+            top_dense = sorted(dense, key=dense.get, reverse=True)[:POOL_SIZE]
     semantic_used = bool(dense)
     catalog = documents(lang)
     pool = set(lexical)
@@ -281,9 +293,7 @@ def match_candidates(
                 and hits[0].id == top_dense[0]
             ),
             "lexical_margin": round(_lead(lexical_order, lexical), 4),
-            "dense_margin": round(_lead(top_dense, dense_cos), 4)
-            if semantic_used
-            else 0.0,
+            "dense_margin": round(_lead(top_dense, dense), 4) if semantic_used else 0.0,
         }
     return Match(
         candidates=candidates,

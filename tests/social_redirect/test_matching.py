@@ -4,6 +4,7 @@ private channel, posts that need no answer, and the fallback to words."""
 import io
 import logging
 
+import numpy as np
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +16,7 @@ from search.models import DocumentVector, SearchDocument
 from social_redirect.models import Mention
 from social_redirect.services.mentions import mention_create, mention_reply
 from social_redirect.triage.decision import triage_text
+from social_redirect.triage.matching import _meaning
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -164,10 +166,44 @@ def test_below_the_low_level_the_manager_chooses_and_no_article_is_drafted(
 
 def test_a_posts_meaning_does_not_depend_on_what_arrived_with_it():
     # A burst embeds posts together: the same tweet must get the same vector
-    # (so the same suggestion and confidence) whatever its neighbours were.
+    # (so the same suggestion and confidence) whatever its neighbours were,
+    # with both models.
     if not embeddings.available():
-        pytest.skip("embedding model not installed")
+        pytest.skip("embedding models not installed")
     post = "@EntraideFAI ma box ne synchronise plus depuis 3 jours"
-    alone = embeddings.embed([post])[0]
-    with_others = embeddings.embed(["merci !", post, "Lorem ipsum " * 100])[1]
-    assert float(alone @ with_others) == pytest.approx(1.0, abs=1e-6)
+    alone = embeddings.embed_for_matching([post], role="post")[0]
+    with_others = embeddings.embed_for_matching(
+        ["merci !", post, "Lorem ipsum " * 100], role="post"
+    )[1]
+    assert alone.shape == (embeddings.MATCH_DIM,)
+    use, e5 = alone[: embeddings.DIM], alone[embeddings.DIM :]
+    assert float(use @ with_others[: embeddings.DIM]) == pytest.approx(1.0, abs=1e-6)
+    assert float(e5 @ with_others[embeddings.DIM :]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_without_the_second_model_matching_falls_back_to_words_with_a_note(
+    demo_kb, monkeypatch, client, caplog
+):
+    # e5's engine needs AVX2: on an older processor it must not be loaded
+    # (it would kill the process); the log says why.
+    monkeypatch.setattr(embeddings, "_cpu_has_avx2", lambda: False)
+    embeddings.reset()
+    with caplog.at_level(logging.WARNING, logger="search.embeddings"):
+        result, url = first_url("internet hyper lent tous les soirs")
+    assert not result.semantic
+    assert url == "/fr/kb/connexion/connexion-lente/"
+    assert "AVX2" in caplog.text
+    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
+    page = client.get("/fr/social/").content.decode()
+    assert "Le modèle de sens n’a pas pu être chargé" in page
+
+
+def test_each_model_counts_as_much_in_the_meaning_leg():
+    # e5's cosines sit in a narrow band, USE's in a wide one: each model's
+    # favourite must weigh the same, or USE alone would choose.
+    wide = [0.9, 0.3, 0.2, 0.1, 0.0]
+    narrow = [0.80, 0.86, 0.79, 0.78, 0.78]
+    fused, mean = _meaning(list("abcde"), np.array([wide, narrow]))
+    assert fused["a"] == pytest.approx(fused["b"], abs=0.05)
+    assert min(fused["a"], fused["b"]) > max(fused["c"], fused["d"], fused["e"])
+    assert mean["a"] == pytest.approx(0.85)
