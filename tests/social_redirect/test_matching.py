@@ -103,23 +103,37 @@ def test_a_billing_how_to_goes_to_its_article(demo_kb, text, url):
     assert result.candidates[0].url == url
 
 
-def test_a_model_that_cannot_load_degrades_to_words_with_a_note(
-    demo_kb, settings, tmp_path, client, caplog
-):
+def _use_file_broken(settings, monkeypatch, tmp_path):
     broken = tmp_path / "model.onnx"
     broken.write_bytes(b"not a model")
     settings.SEARCH_EMBEDDING_MODEL_PATH = str(broken)
+    return "matching is lexical only"
+
+
+def _processor_without_avx2(settings, monkeypatch, tmp_path):
+    # e5's engine needs AVX2: on an older processor it must not be loaded
+    # (it would kill the process); the log says why.
+    monkeypatch.setattr(embeddings, "_cpu_has_avx2", lambda: False)
+    return "AVX2"
+
+
+@pytest.mark.parametrize("break_a_model", [_use_file_broken, _processor_without_avx2])
+def test_a_model_that_cannot_load_degrades_to_words_with_a_note(
+    demo_kb, settings, monkeypatch, tmp_path, client, caplog, break_a_model
+):
+    logged = break_a_model(settings, monkeypatch, tmp_path)
     embeddings.reset()
     with caplog.at_level(logging.WARNING, logger="search.embeddings"):
         result, url = first_url("internet hyper lent tous les soirs")
     assert not result.semantic
     assert url == "/fr/kb/connexion/connexion-lente/"
-    assert "matching is lexical only" in caplog.text
+    assert logged in caplog.text
     client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
     page = client.get("/fr/social/").content.decode()
     assert "Le modèle de sens n’a pas pu être chargé" in page
-    embeddings.reset()
     settings.SEARCH_EMBEDDING_MODEL_PATH = ""
+    monkeypatch.undo()
+    embeddings.reset()
     page = client.get("/fr/social/").content.decode()
     assert "Le modèle de sens" not in page
 
@@ -179,23 +193,6 @@ def test_a_posts_meaning_does_not_depend_on_what_arrived_with_it():
     use, e5 = alone[: embeddings.DIM], alone[embeddings.DIM :]
     assert float(use @ with_others[: embeddings.DIM]) == pytest.approx(1.0, abs=1e-6)
     assert float(e5 @ with_others[embeddings.DIM :]) == pytest.approx(1.0, abs=1e-6)
-
-
-def test_without_the_second_model_matching_falls_back_to_words_with_a_note(
-    demo_kb, monkeypatch, client, caplog
-):
-    # e5's engine needs AVX2: on an older processor it must not be loaded
-    # (it would kill the process); the log says why.
-    monkeypatch.setattr(embeddings, "_cpu_has_avx2", lambda: False)
-    embeddings.reset()
-    with caplog.at_level(logging.WARNING, logger="search.embeddings"):
-        result, url = first_url("internet hyper lent tous les soirs")
-    assert not result.semantic
-    assert url == "/fr/kb/connexion/connexion-lente/"
-    assert "AVX2" in caplog.text
-    client.force_login(user_with_role(roles.COMMUNITY_MANAGERS))
-    page = client.get("/fr/social/").content.decode()
-    assert "Le modèle de sens n’a pas pu être chargé" in page
 
 
 def test_each_model_counts_as_much_in_the_meaning_leg():
