@@ -2,9 +2,10 @@
 
 Written when a document is indexed (publish, edit, import, rebuild: every
 path goes through ``search.services``); read as one matrix per language for
-matching, rebuilt when the language's index state changes. Documents indexed
-while the model could not load get their vectors the next time the matrix is
-read with the model back.
+matching, rebuilt when the language's index state changes. Documents without
+vectors of the current models (indexed while the models could not load, or
+after a model change) get them a few at a time as matrices are read
+(``INLINE_EMBED``), or all at once with ``manage.py search_index vectors``.
 """
 
 import threading
@@ -18,6 +19,13 @@ from search.models import DocumentVector, SearchDocument
 
 _lock = threading.Lock()
 _cache: dict[str, "VectorMatrix"] = {}
+# Documents without vectors of the current models (after a model change, or
+# indexed while the models were away) are embedded when a matrix is read, a
+# few at a time: a post waits a few seconds, never the minutes a whole
+# knowledge base takes (a worker timeout would then kill every attempt); the
+# matrix is read again, with the next few, on the next post.
+# `manage.py search_index vectors` embeds them all at once.
+INLINE_EMBED = 8
 
 
 @dataclass
@@ -104,6 +112,32 @@ def document_vectors_known() -> dict[str, bytes]:
     )
 
 
+def documents_without_vectors(lang: str | None = None):
+    """Indexed articles and solved topics lacking the current models' vectors."""
+    rows = SearchDocument.objects.exclude(kind="topic", solved=False)
+    if lang is not None:
+        rows = rows.filter(lang=lang)
+    return (
+        rows.exclude(documentvector__model=embeddings.MODEL_NAME)
+        .only("id", "title", "summary", "symptoms", "body")
+        .order_by("pk")
+    )
+
+
+def document_vectors_fill(*, batch: int = 50, progress=None) -> int:
+    """Embed every document lacking vectors, ``batch`` at a time (each batch
+    saved before the next); returns how many were embedded."""
+    done = 0
+    while True:
+        rows = list(documents_without_vectors()[:batch])
+        embedded = document_vectors_update(rows=rows)
+        if not embedded:
+            return done
+        done += embedded
+        if progress:
+            progress(embedded)
+
+
 def vector_matrix(lang: str) -> VectorMatrix | None:
     """The passages of ``lang``'s articles and solved topics, or None without
     a model."""
@@ -120,13 +154,9 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
         rows = SearchDocument.objects.filter(lang=lang).exclude(
             kind="topic", solved=False
         )
-        missing = list(
-            rows.exclude(
-                documentvector__model=embeddings.MODEL_NAME,
-            ).only("id", "title", "summary", "symptoms", "body")
-        )
+        missing = list(documents_without_vectors(lang)[: INLINE_EMBED + 1])
         if missing:
-            document_vectors_update(rows=missing)
+            document_vectors_update(rows=missing[:INLINE_EMBED])
         doc_ids, starts, blocks = [], [], []
         rows_seen = 0
         vectors = DocumentVector.objects.filter(
@@ -145,6 +175,13 @@ def vector_matrix(lang: str) -> VectorMatrix | None:
             if blocks
             else np.zeros((0, embeddings.MATCH_DIM), dtype=np.float32)
         )
-        cached = VectorMatrix(key, doc_ids, np.asarray(starts, dtype=np.int64), matrix)
+        # Still some missing: read again (and embed the next few) next time.
+        complete = len(missing) <= INLINE_EMBED
+        cached = VectorMatrix(
+            key if complete else None,
+            doc_ids,
+            np.asarray(starts, dtype=np.int64),
+            matrix,
+        )
         _cache[lang] = cached
         return cached

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from tqdm import tqdm
 
-from search import indexing, services
+from search import embeddings, indexing, services, vectors
 from search.backends import elastic
 from search.models import IndexUpdate, SearchDocument, VocabularyTerm
 
@@ -12,11 +12,15 @@ class Command(BaseCommand):
         "Maintain the search index. rebuild: index every public article and topic "
         "from scratch; update: index what changed and drop what is no longer "
         "public, then replay queued Elasticsearch updates; retry: replay queued "
-        "Elasticsearch updates only; status: counts and backend health."
+        "Elasticsearch updates only; vectors: embed the documents that lack "
+        "sentence embeddings of the current models (after a model change); "
+        "status: counts and backend health."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "update", "retry", "status"])
+        parser.add_argument(
+            "action", choices=["rebuild", "update", "retry", "vectors", "status"]
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -91,6 +95,19 @@ class Command(BaseCommand):
             f"Elasticsearch: {applied} queued updates applied, {queued} left."
         )
 
+    def do_vectors(self, dry_run=False):
+        if dry_run:
+            raise CommandError("vectors has no --dry-run; `status` counts them.")
+        if not embeddings.available():
+            raise CommandError(
+                f"The embedding models cannot be loaded ({embeddings.model_status()})"
+                "; matching stays lexical meanwhile."
+            )
+        missing = vectors.documents_without_vectors().count()
+        with self._bar(missing, "embeddings") as bar:
+            count = vectors.document_vectors_fill(progress=bar.update)
+        self.stdout.write(f"Embeddings: {count} documents embedded.")
+
     def do_status(self, dry_run=False):
         health = services.backend_health()
         self.stdout.write(f"Backend: {health['backend']}")
@@ -103,6 +120,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row['kind']:8} {row['lang']}: {row['n']}")
         self.stdout.write(f"Documents: {health['documents']}")
         self.stdout.write(f"Vocabulary: {VocabularyTerm.objects.count()} words")
+        self.stdout.write(
+            "Documents without embeddings: "
+            f"{vectors.documents_without_vectors().count()}"
+        )
         if services.elasticsearch_enabled():
             self.stdout.write(
                 f"Queued Elasticsearch updates: {IndexUpdate.objects.count()}"
